@@ -1,0 +1,48 @@
+// The derived per-flow features every model consumes.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace botrecon::features {
+
+// Missing numeric values (empty cells) are encoded as this sentinel in every
+// numeric feature, in training and scoring alike. All real values are >= 0.
+inline constexpr double kMissing = -1.0;
+
+// The eight canonical features, in the order of SPEC §1 "Columns".
+enum class Feature : int { kSrcAddr = 0, kProto, kDport, kSport, kState, kDur, kTotBytes, kSrcBytes };
+inline constexpr int kNumInputColumns = 8;
+
+// Features of one batch of flows, struct-of-arrays. String views point into
+// the ColumnBatch they were derived from, which must outlive this.
+struct FlowBatch {
+  size_t num_rows = 0;
+  std::vector<std::string_view> srcaddr;  // trimmed, as written
+  std::vector<std::string_view> proto;    // lower-cased into `lower_arena` when needed
+  std::vector<std::string_view> state;    // trimmed, as written
+  std::vector<double> dport, sport;       // 0..65535 or kMissing
+  std::vector<double> dur;                // seconds >= 0 or kMissing
+  std::vector<double> totbytes, srcbytes; // >= 0 or kMissing
+  // Bits per second: totbytes * 8 / dur. Zero when dur is 0 or either input is
+  // missing (a one-packet flow has no rate).
+  std::vector<double> bps;
+  // 1 = row takes part; 0 = skipped (a bad row under --skip-bad-rows, or
+  // excluded by the address filter).
+  std::vector<uint8_t> keep;
+  // 1-based source line (text formats) or 0, and 1-based data row, per row.
+  std::vector<uint64_t> line, row;
+
+  std::vector<std::string> lower_arena;
+
+  void Resize(size_t n);
+};
+
+// Bits per second as defined above; the one definition training and scoring share.
+inline double BitsPerSecond(double totbytes, double dur) {
+  if (dur <= 0 || totbytes < 0) return 0.0;
+  return totbytes * 8.0 / dur;
+}
+
+}  // namespace botrecon::features
