@@ -40,6 +40,10 @@ struct ColumnBatch {
   // Owners of the bytes that string views point into.
   std::shared_ptr<const void> keep_alive;
   std::vector<std::string> arena_blocks;
+  // Rows the reader dropped as unparsable (only with ReaderOptions::skip_bad_rows),
+  // and the message for the first of them.
+  uint64_t skipped_rows = 0;
+  std::string first_skip_reason;
 
   // Copies `s` into batch-owned storage and returns a stable view of it.
   std::string_view Intern(std::string_view s) {
@@ -62,6 +66,8 @@ struct ColumnBatch {
     for (auto& c : columns) c.Clear();
     keep_alive.reset();
     arena_blocks.clear();
+    skipped_rows = 0;
+    first_skip_reason.clear();
   }
 
  private:

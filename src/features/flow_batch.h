@@ -1,6 +1,7 @@
 // The derived per-flow features every model consumes.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,8 @@ struct FlowBatch {
   // 1-based source line (text formats) or 0, and 1-based data row, per row.
   std::vector<uint64_t> line, row;
 
-  std::vector<std::string> lower_arena;
+  // Owns text made while extracting (lower-cased protocols, numbers as text).
+  std::deque<std::string> lower_arena;
 
   void Resize(size_t n);
 };

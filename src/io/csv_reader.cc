@@ -1,7 +1,379 @@
+// CSV / TSV reader (also Argus binetflow). Splits the stream into chunks of
+// whole records on one thread; chunks are parsed on any thread.
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <memory>
+
 #include "core/error.h"
 #include "io/formats.h"
+
 namespace botrecon::io {
-std::unique_ptr<Reader> OpenCsvReader(std::unique_ptr<ByteStream> s, const ReaderOptions&) {
-  throw core::UsageError(s->name() + ": csv not implemented yet");
+namespace {
+
+constexpr size_t kBlockBytes = 4 << 20;         // bytes read per chunk
+constexpr size_t kMaxRecordBytes = 64 << 20;    // one record longer than this is an error
+
+// Splits one record (no line terminator) into fields, honouring quotes.
+// Quoted fields with doubled quotes are unescaped and stored by `keep(std::string)`,
+// which returns a stable view.
+template <class Keep>
+void SplitRecord(std::string_view record, char delim, std::vector<std::string_view>& fields, Keep&& keep) {
+  fields.clear();
+  size_t pos = 0;
+  const size_t n = record.size();
+  for (;;) {
+    if (pos < n && record[pos] == '"') {
+      std::string value;
+      size_t i = pos + 1;
+      bool escaped = false;
+      while (i < n) {
+        if (record[i] == '"') {
+          if (i + 1 < n && record[i + 1] == '"') {
+            value.push_back('"');
+            escaped = true;
+            i += 2;
+            continue;
+          }
+          break;
+        }
+        value.push_back(record[i]);
+        ++i;
+      }
+      std::string_view field;
+      if (escaped) {
+        field = keep(std::move(value));
+      } else {
+        field = record.substr(pos + 1, std::min(i, n) - pos - 1);
+      }
+      // Skip to the next delimiter (text after a closing quote is ignored).
+      size_t next = record.find(delim, std::min(i, n));
+      fields.push_back(field);
+      if (next == std::string_view::npos) return;
+      pos = next + 1;
+    } else {
+      size_t next = record.find(delim, pos);
+      if (next == std::string_view::npos) {
+        fields.push_back(record.substr(pos));
+        return;
+      }
+      fields.push_back(record.substr(pos, next - pos));
+      pos = next + 1;
+    }
+  }
 }
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Settings shared by the reader and its chunks (immutable once scanning starts).
+struct CsvConfig {
+  std::string name;
+  char delim = ',';
+  size_t num_fields = 0;              // fields per record
+  std::vector<int> field_to_output;   // field index -> projected column or -1
+  size_t last_needed_field = 0;       // fields beyond this are only counted
+  size_t num_outputs = 0;
+  bool skip_bad_rows = false;
+  uint64_t header_lines = 0;          // lines before the first data line
+};
+
+class CsvChunk : public Chunk {
+ public:
+  CsvChunk(std::shared_ptr<const CsvConfig> config, std::shared_ptr<std::string> buffer, uint64_t first_line,
+           bool has_quotes)
+      : config_(std::move(config)), buffer_(std::move(buffer)), first_line_(first_line), has_quotes_(has_quotes) {}
+
+  void Decode(core::ColumnBatch& batch) override {
+    const CsvConfig& cfg = *config_;
+    batch.Reset(cfg.num_outputs);
+    batch.keep_alive = buffer_;
+    batch.first_row = first_line_ > cfg.header_lines ? first_line_ - cfg.header_lines - 1 : 0;
+    for (auto& column : batch.columns) column.type = core::ColumnType::kString;
+    const char* data = buffer_->data();
+    const size_t size = buffer_->size();
+    size_t pos = 0;
+    uint64_t line = first_line_;
+    std::vector<std::string_view> fields;
+    auto keep = [&batch](std::string value) { return batch.Intern(value); };
+    while (pos < size) {
+      // Find the end of this record.
+      size_t end;
+      uint64_t lines_in_record = 1;
+      if (!has_quotes_) {
+        const void* nl = std::memchr(data + pos, '\n', size - pos);
+        end = nl ? static_cast<const char*>(nl) - data : size;
+      } else {
+        bool in_quotes = false;
+        end = pos;
+        while (end < size) {
+          char c = data[end];
+          if (c == '"') {
+            in_quotes = !in_quotes;
+          } else if (c == '\n') {
+            if (!in_quotes) break;
+            ++lines_in_record;
+          }
+          ++end;
+        }
+      }
+      std::string_view record(data + pos, end - pos);
+      if (!record.empty() && record.back() == '\r') record.remove_suffix(1);
+      const uint64_t record_line = line;
+      pos = end + 1;
+      line += lines_in_record;
+      if (record.empty()) continue;  // blank lines are skipped, as pandas does
+      if (has_quotes_ && std::memchr(record.data(), '"', record.size()) != nullptr) {
+        SplitRecord(record, cfg.delim, fields, keep);
+        if (fields.size() != cfg.num_fields) {
+          BadRow(batch, record_line, fields.size());
+          continue;
+        }
+        for (size_t f = 0; f <= cfg.last_needed_field && f < fields.size(); ++f) {
+          int out = cfg.field_to_output[f];
+          if (out >= 0) batch.columns[out].strings.push_back(fields[f]);
+        }
+      } else if (!AddSimpleRecord(batch, record, record_line)) {
+        continue;
+      }
+      batch.lines.push_back(record_line);
+      ++batch.num_rows;
+    }
+  }
+
+ private:
+  // Splits a record without quotes. Returns false if the row was bad and skipped.
+  bool AddSimpleRecord(core::ColumnBatch& batch, std::string_view record, uint64_t record_line) {
+    const CsvConfig& cfg = *config_;
+    std::string_view* slots = slots_;
+    const char* p = record.data();
+    const char* end = p + record.size();
+    size_t field = 0;
+    for (;;) {
+      const char* q = static_cast<const char*>(std::memchr(p, cfg.delim, end - p));
+      if (q == nullptr) q = end;
+      if (field <= cfg.last_needed_field) {
+        int out = cfg.field_to_output[field];
+        if (out >= 0) slots[out] = std::string_view(p, q - p);
+      }
+      ++field;
+      if (q == end) break;
+      p = q + 1;
+    }
+    if (field != cfg.num_fields) {
+      BadRow(batch, record_line, field);
+      return false;
+    }
+    for (size_t out = 0; out < cfg.num_outputs; ++out) batch.columns[out].strings.push_back(slots[out]);
+    return true;
+  }
+
+  void BadRow(core::ColumnBatch& batch, uint64_t record_line, size_t got) {
+    const CsvConfig& cfg = *config_;
+    std::string message = cfg.name + ":" + std::to_string(record_line) + ": expected " +
+                          std::to_string(cfg.num_fields) + " fields (as in the header), got " + std::to_string(got);
+    if (!cfg.skip_bad_rows) throw core::InputError(message + "; use --skip-bad-rows to skip such rows");
+    if (batch.skipped_rows == 0) batch.first_skip_reason = message;
+    ++batch.skipped_rows;
+  }
+
+  std::shared_ptr<const CsvConfig> config_;
+  std::shared_ptr<std::string> buffer_;
+  uint64_t first_line_;
+  bool has_quotes_;
+  std::string_view slots_[64];
+};
+
+class CsvReader : public Reader {
+ public:
+  CsvReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options)
+      : stream_(std::move(stream)), options_(options) {
+    auto config = std::make_shared<CsvConfig>();
+    config->name = stream_->name();
+    config->skip_bad_rows = options.skip_bad_rows;
+    config_ = config;
+    ReadHeader(*config);
+  }
+
+  const Schema& schema() const override { return schema_; }
+  const std::string& source_name() const override { return config_->name; }
+  uint64_t bytes_consumed() const override { return consumed_; }
+  uint64_t bytes_total() const override { return stream_->size(); }
+
+  void SetProjection(const std::vector<int>& column_indices) override {
+    auto config = std::make_shared<CsvConfig>(*config_);
+    if (column_indices.size() > 64) throw core::InternalError("too many projected columns");
+    config->field_to_output.assign(config->num_fields, -1);
+    config->num_outputs = column_indices.size();
+    config->last_needed_field = 0;
+    for (size_t out = 0; out < column_indices.size(); ++out) {
+      int field = column_indices[out];
+      if (field < 0 || static_cast<size_t>(field) >= config->num_fields) {
+        throw core::InternalError("projection out of range");
+      }
+      config->field_to_output[field] = static_cast<int>(out);
+      config->last_needed_field = std::max(config->last_needed_field, static_cast<size_t>(field));
+    }
+    config_ = config;
+  }
+
+  std::unique_ptr<Chunk> NextChunk() override {
+    if (pending_.empty() && eof_) return nullptr;
+    auto buffer = std::make_shared<std::string>();
+    buffer->swap(pending_);
+    size_t cut = std::string::npos;
+    bool has_quotes = false;
+    for (;;) {
+      if (!eof_ && buffer->size() < kBlockBytes) Fill(*buffer, kBlockBytes);
+      has_quotes = std::memchr(buffer->data(), '"', buffer->size()) != nullptr;
+      cut = FindCut(*buffer, has_quotes);
+      if (cut != std::string::npos || eof_) break;
+      if (buffer->size() > kMaxRecordBytes) {
+        throw core::InputError(config_->name + ":" + std::to_string(next_line_) + ": a record longer than " +
+                               std::to_string(kMaxRecordBytes >> 20) + " MB (unterminated quote?)");
+      }
+      Fill(*buffer, buffer->size() * 2);
+    }
+    if (cut == std::string::npos) cut = buffer->size();  // last record without a newline
+    pending_.assign(*buffer, cut, std::string::npos);
+    buffer->resize(cut);
+    if (buffer->empty()) return nullptr;
+    const uint64_t first_line = next_line_;
+    next_line_ += static_cast<uint64_t>(std::count(buffer->begin(), buffer->end(), '\n'));
+    return std::make_unique<CsvChunk>(config_, std::move(buffer), first_line, has_quotes);
+  }
+
+ private:
+  // Reads until `buffer` holds `target` bytes or the stream ends.
+  void Fill(std::string& buffer, size_t target) {
+    size_t old = buffer.size();
+    buffer.resize(std::max(target, old));
+    size_t have = old;
+    while (have < buffer.size()) {
+      size_t got = stream_->Read(buffer.data() + have, buffer.size() - have);
+      if (got == 0) {
+        eof_ = true;
+        break;
+      }
+      have += got;
+    }
+    consumed_ += have - old;
+    buffer.resize(have);
+  }
+
+  // Position just after the last record end that ends at most max_batch_rows
+  // records in; npos if no complete record.
+  size_t FindCut(const std::string& buffer, bool has_quotes) const {
+    const size_t max_rows = std::max<size_t>(1, options_.max_batch_rows);
+    size_t rows = 0;
+    size_t last_cut = std::string::npos;
+    const char* data = buffer.data();
+    if (!has_quotes) {
+      size_t pos = 0;
+      while (pos < buffer.size()) {
+        const void* nl = std::memchr(data + pos, '\n', buffer.size() - pos);
+        if (nl == nullptr) break;
+        pos = static_cast<const char*>(nl) - data + 1;
+        last_cut = pos;
+        if (++rows >= max_rows) break;
+      }
+      return last_cut;
+    }
+    bool in_quotes = false;
+    for (size_t i = 0; i < buffer.size(); ++i) {
+      char c = data[i];
+      if (c == '"') {
+        in_quotes = !in_quotes;
+      } else if (c == '\n' && !in_quotes) {
+        last_cut = i + 1;
+        if (++rows >= max_rows) break;
+      }
+    }
+    return last_cut;
+  }
+
+  // Reads the first record, detects the delimiter and whether it is a header.
+  void ReadHeader(CsvConfig& config) {
+    for (;;) {
+      Fill(pending_, pending_.size() + (1 << 16));
+      // Skip a UTF-8 byte order mark.
+      if (next_line_ == 1 && pending_.size() >= 3 && pending_.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+        pending_.erase(0, 3);
+      }
+      size_t pos = 0;
+      // Skip blank lines before the header.
+      while (pos < pending_.size() && (pending_[pos] == '\n' || pending_[pos] == '\r')) {
+        if (pending_[pos] == '\n') ++next_line_;
+        ++pos;
+      }
+      pending_.erase(0, pos);
+      size_t nl = pending_.find('\n');
+      if (nl != std::string::npos || eof_) break;
+      if (pending_.size() > kMaxRecordBytes) throw core::InputError(config.name + ":1: header line too long");
+    }
+    if (pending_.empty()) throw core::InputError(config.name + ": the file is empty (no header and no data rows)");
+    size_t nl = pending_.find('\n');
+    std::string_view first(pending_.data(), nl == std::string::npos ? pending_.size() : nl);
+    if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+    // Delimiter: tab or comma, whichever the first line has more of.
+    size_t tabs = std::count(first.begin(), first.end(), '\t');
+    size_t commas = std::count(first.begin(), first.end(), ',');
+    config.delim = tabs > commas ? '\t' : ',';
+    std::vector<std::string_view> fields;
+    std::deque<std::string> unescaped;
+    SplitRecord(first, config.delim, fields, [&](std::string v) -> std::string_view { return unescaped.emplace_back(std::move(v)); });
+    std::vector<std::string> names;
+    for (auto f : fields) names.emplace_back(TrimSpaces(f));
+    config.num_fields = names.size();
+    bool header = !options_.is_header || options_.is_header(names);
+    if (header) {
+      schema_.names = names;
+      schema_.has_header = true;
+      pending_.erase(0, nl == std::string::npos ? pending_.size() : nl + 1);
+      config.header_lines = next_line_;
+      ++next_line_;
+      DetectIndexColumn(config);
+    } else {
+      schema_.has_header = false;
+      for (size_t i = 0; i < names.size(); ++i) schema_.names.push_back("column " + std::to_string(i + 1));
+      config.header_lines = next_line_ - 1;
+    }
+  }
+
+  // pandas writes an index without a header cell when the header has one field
+  // fewer than the data rows: add an unnamed first column then.
+  void DetectIndexColumn(CsvConfig& config) {
+    if (pending_.find('\n') == std::string::npos && !eof_) Fill(pending_, pending_.size() + (1 << 16));
+    size_t nl = pending_.find('\n');
+    std::string_view first(pending_.data(), nl == std::string::npos ? pending_.size() : nl);
+    if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+    if (first.empty()) return;
+    std::vector<std::string_view> fields;
+    std::deque<std::string> unescaped;
+    SplitRecord(first, config.delim, fields, [&](std::string v) -> std::string_view { return unescaped.emplace_back(std::move(v)); });
+    if (fields.size() == config.num_fields + 1) {
+      schema_.names.insert(schema_.names.begin(), "");
+      config.num_fields += 1;
+    }
+  }
+
+  std::unique_ptr<ByteStream> stream_;
+  ReaderOptions options_;
+  std::shared_ptr<const CsvConfig> config_;
+  Schema schema_;
+  std::string pending_;  // bytes read but not yet handed out
+  bool eof_ = false;
+  uint64_t next_line_ = 1;
+  uint64_t consumed_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> OpenCsvReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options) {
+  return std::make_unique<CsvReader>(std::move(stream), options);
+}
+
 }  // namespace botrecon::io

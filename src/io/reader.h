@@ -10,6 +10,7 @@
 // out an already-decoded chunk (see DecodedChunk).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,12 @@ struct ReaderOptions {
   size_t max_batch_rows = 65536;
   // Sheet name for spreadsheet formats (empty: the first sheet).
   std::string sheet;
+  // Drop rows that cannot be parsed (wrong field count, bad values) and count
+  // them, instead of stopping with an error.
+  bool skip_bad_rows = false;
+  // Decides whether the first line of a text file is a header row (true) or
+  // data. Unset: always a header.
+  std::function<bool(const std::vector<std::string>& fields)> is_header;
 };
 
 struct Schema {

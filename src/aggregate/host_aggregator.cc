@@ -1,0 +1,186 @@
+#include "aggregate/host_aggregator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace botrecon::aggregate {
+namespace {
+
+uint64_t HashAddress(const core::IpAddress& a) {
+  uint64_t lo, hi;
+  std::memcpy(&hi, a.bytes.data(), 8);
+  std::memcpy(&lo, a.bytes.data() + 8, 8);
+  uint64_t h = lo * 0x9E3779B97F4A7C15ULL ^ (hi + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  h ^= h >> 32;
+  return h;
+}
+
+int64_t CheckedAdd(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_add_overflow(a, b, &out)) throw core::InputError("per-host score sum overflows (scores too large)");
+  return out;
+}
+
+}  // namespace
+
+int64_t ToFixed(double score) {
+  if (!std::isfinite(score)) throw core::InternalError("model produced a non-finite score");
+  double scaled = std::nearbyint(score * kScoreScale);
+  if (std::fabs(scaled) >= 9.0e18) throw core::InputError("score out of range: " + std::to_string(score));
+  return static_cast<int64_t>(scaled);
+}
+
+void HostAggregator::Grow() {
+  std::vector<Entry> old;
+  old.swap(slots_);
+  slots_.assign(old.empty() ? 256 : old.size() * 2, Entry{});
+  num_ip_ = 0;
+  for (const Entry& e : old) {
+    if (e.count != 0) AddFixed(e.address, e.sum, e.count);
+  }
+}
+
+void HostAggregator::AddFixed(const core::IpAddress& address, int64_t sum, uint64_t count) {
+  if ((num_ip_ + 1) * 10 > slots_.size() * 7) Grow();
+  const size_t mask = slots_.size() - 1;
+  size_t i = HashAddress(address) & mask;
+  for (;;) {
+    Entry& e = slots_[i];
+    if (e.count == 0) {
+      e.address = address;
+      e.sum = sum;
+      e.count = count;
+      ++num_ip_;
+      return;
+    }
+    if (e.address.bytes == address.bytes) {
+      e.sum = CheckedAdd(e.sum, sum);
+      e.count += count;
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+void HostAggregator::Add(const core::IpAddress& address, int64_t fixed_score) { AddFixed(address, fixed_score, 1); }
+
+void HostAggregator::Add(std::string_view host, int64_t fixed_score) {
+  auto it = other_.find(std::string(host));
+  if (it == other_.end()) it = other_.emplace(std::string(host), Acc{}).first;
+  it->second.sum = CheckedAdd(it->second.sum, fixed_score);
+  ++it->second.count;
+}
+
+void HostAggregator::Merge(const HostAggregator& other) {
+  for (const Entry& e : other.slots_) {
+    if (e.count != 0) AddFixed(e.address, e.sum, e.count);
+  }
+  for (const auto& [host, acc] : other.other_) {
+    Acc& mine = other_[host];
+    mine.sum = CheckedAdd(mine.sum, acc.sum);
+    mine.count += acc.count;
+  }
+}
+
+void HostAggregator::Collect(std::vector<HostResult>& out) const {
+  for (const Entry& e : slots_) {
+    if (e.count == 0) continue;
+    out.push_back({core::FormatIpAddress(e.address), static_cast<double>(e.sum) / kScoreScale / e.count, e.count});
+  }
+  for (const auto& [host, acc] : other_) {
+    out.push_back({host, static_cast<double>(acc.sum) / kScoreScale / acc.count, acc.count});
+  }
+}
+
+ShardedAggregator::ShardedAggregator() : shards_(kShards) {}
+
+void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::span<const double> scores,
+                                 std::span<const uint8_t> keep) {
+  const size_t n = hosts.size();
+  struct Item {
+    core::IpAddress address;
+    int64_t score;
+    uint32_t row;
+    bool is_ip;
+  };
+  // Group the rows by shard, then lock each shard once.
+  std::vector<std::vector<Item>> by_shard(kShards);
+  for (size_t r = 0; r < n; ++r) {
+    if (!keep[r]) continue;
+    Item item{};
+    item.score = ToFixed(scores[r]);
+    item.row = static_cast<uint32_t>(r);
+    size_t shard;
+    if (auto address = core::ParseIpAddress(hosts[r])) {
+      item.address = *address;
+      item.is_ip = true;
+      shard = HashAddress(item.address) >> 58;
+    } else {
+      item.is_ip = false;
+      shard = std::hash<std::string_view>{}(hosts[r]) % kShards;
+    }
+    by_shard[shard].push_back(item);
+  }
+  for (size_t s = 0; s < kShards; ++s) {
+    if (by_shard[s].empty()) continue;
+    std::lock_guard<std::mutex> lock(shards_[s].mutex);
+    for (const Item& item : by_shard[s]) {
+      if (item.is_ip) {
+        shards_[s].table.Add(item.address, item.score);
+      } else {
+        shards_[s].table.Add(hosts[item.row], item.score);
+      }
+    }
+  }
+}
+
+std::vector<HostResult> ShardedAggregator::Collect() const {
+  std::vector<HostResult> out;
+  for (const auto& shard : shards_) shard.table.Collect(out);
+  return out;
+}
+
+size_t ShardedAggregator::size() const {
+  size_t total = 0;
+  for (const auto& shard : shards_) total += shard.table.size();
+  return total;
+}
+
+std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double threshold, int64_t min_count) {
+  std::vector<HostResult> out;
+  for (auto& h : hosts) {
+    if (min_count > 0 && h.flow_count < static_cast<uint64_t>(min_count)) continue;
+    if (h.mean_score >= threshold) out.push_back(std::move(h));
+  }
+  struct Key {
+    int kind;  // 0 = IPv4, 1 = IPv6, 2 = other
+    core::IpAddress address;
+  };
+  auto key_of = [](const std::string& host) {
+    Key k{2, {}};
+    if (auto a = core::ParseIpAddress(host)) k = {a->is_v4 ? 0 : 1, *a};
+    return k;
+  };
+  std::vector<std::pair<Key, size_t>> order;
+  for (size_t i = 0; i < out.size(); ++i) order.push_back({key_of(out[i].host), i});
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    const HostResult& x = out[a.second];
+    const HostResult& y = out[b.second];
+    if (x.mean_score != y.mean_score) return x.mean_score > y.mean_score;
+    if (x.flow_count != y.flow_count) return x.flow_count > y.flow_count;
+    if (a.first.kind != b.first.kind) return a.first.kind < b.first.kind;
+    if (a.first.kind != 2) return a.first.address.bytes < b.first.address.bytes;
+    return x.host < y.host;
+  });
+  std::vector<HostResult> sorted;
+  sorted.reserve(out.size());
+  for (const auto& [key, i] : order) sorted.push_back(std::move(out[i]));
+  return sorted;
+}
+
+}  // namespace botrecon::aggregate

@@ -1,0 +1,84 @@
+// Per-host accumulation of flow scores: consume, merge, finish.
+#pragma once
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/ip_address.h"
+
+namespace botrecon::aggregate {
+
+// Scores are summed in fixed point (units of 2^-32) so that the result does
+// not depend on the order rows arrive in: the same input gives the same
+// means whatever the thread count or batching.
+inline constexpr double kScoreScale = 4294967296.0;  // 2^32
+
+struct HostResult {
+  std::string host;
+  double mean_score = 0;
+  uint64_t flow_count = 0;
+};
+
+// One table of hosts. Not thread-safe; see ShardedAggregator.
+class HostAggregator {
+ public:
+  // Adds one flow of an IP host / of a host that is not an IP address.
+  void Add(const core::IpAddress& address, int64_t fixed_score);
+  void Add(std::string_view host, int64_t fixed_score);
+  // Adds every host of `other` into this one.
+  void Merge(const HostAggregator& other);
+  size_t size() const { return num_ip_ + other_.size(); }
+  // Appends one result per host to `out` (unsorted).
+  void Collect(std::vector<HostResult>& out) const;
+
+ private:
+  struct Entry {
+    core::IpAddress address;
+    int64_t sum = 0;
+    uint64_t count = 0;  // 0 = empty slot
+  };
+  struct Acc {
+    int64_t sum = 0;
+    uint64_t count = 0;
+  };
+  void AddFixed(const core::IpAddress& address, int64_t sum, uint64_t count);
+  void Grow();
+
+  std::vector<Entry> slots_;
+  size_t num_ip_ = 0;
+  std::unordered_map<std::string, Acc> other_;
+};
+
+// Converts a score to the fixed-point units used for summing.
+int64_t ToFixed(double score);
+
+// A thread-safe aggregator: hosts spread over independently locked shards.
+class ShardedAggregator {
+ public:
+  ShardedAggregator();
+  // Adds a batch of flows: hosts[i] with scores[i], for rows where keep[i] != 0.
+  void AddBatch(std::span<const std::string_view> hosts, std::span<const double> scores,
+                std::span<const uint8_t> keep);
+  std::vector<HostResult> Collect() const;
+  size_t size() const;
+
+ private:
+  static constexpr size_t kShards = 64;
+  struct Shard {
+    std::mutex mutex;
+    HostAggregator table;
+  };
+  std::vector<Shard> shards_;
+};
+
+// Keeps hosts with at least `min_count` flows (min_count <= 0: all) whose
+// mean score is >= threshold, sorted by mean score (highest first), then flow
+// count (highest first), then host (addresses in numeric order, IPv4 before
+// IPv6, then other names in byte order).
+std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double threshold, int64_t min_count);
+
+}  // namespace botrecon::aggregate

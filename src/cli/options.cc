@@ -1,0 +1,177 @@
+#include "cli/options.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include "core/error.h"
+
+namespace botrecon::cli {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+constexpr const char* kDescription =
+    "Get a list of infected hosts based on network traffic\n\n"
+    "BotRecon reads network flows (Argus/CTU-13 binetflow, nfdump or any table\n"
+    "with the right columns), scores every flow with a machine-learning model and\n"
+    "reports the source hosts whose mean score marks them as infected by botnet\n"
+    "malware.\n\n"
+    "INPUT_FILE is the file with captured NetFlow traffic (\"-\" reads stdin). It\n"
+    "should be csv unless a different --type is given. BotRecon expects these\n"
+    "columns (names compared lower-cased without spaces; aliases in README.md):\n"
+    "  source address, protocol, destination port, source port, state,\n"
+    "  duration, total bytes, source bytes\n"
+    "A file without a header row must have exactly these 8 columns in this order.\n\n"
+    "OUTPUT_FILE is where to save the result as csv (written atomically).\n\n"
+    "Other commands: botrecon train ... (train a model; see botrecon train -h).\n"
+    "To scan a file named like a command, write it as ./train or put -- before it.";
+
+}  // namespace
+
+const std::vector<std::string>& BuiltinModelNames() {
+  static const std::vector<std::string> kNames{"rforest", "svm", "rforest-experimental"};
+  return kNames;
+}
+
+uint64_t BatchSpec::NumBatches() const {
+  switch (kind) {
+    case Kind::kNone:
+      return 0;
+    case Kind::kPercent:
+      return static_cast<uint64_t>(std::ceil(100.0 / value - 1e-9));
+    case Kind::kBatches:
+      return static_cast<uint64_t>(value);
+  }
+  return 0;
+}
+
+std::string BatchSpec::ToString() const {
+  std::string v = std::to_string(value);
+  v.erase(v.find_last_not_of('0') + 1);
+  if (!v.empty() && v.back() == '.') v.pop_back();
+  return v + (kind == Kind::kPercent ? " %" : " batches");
+}
+
+ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
+  CLI::App app{kDescription, "botrecon"};
+  app.get_formatter()->column_width(34);
+  app.set_help_flag("-h,--help", "Show this message and exit.");
+  app.set_version_flag("-V,--version", std::string("botrecon, version ") + BOTRECON_VERSION,
+                       "Show the version and exit.");
+  std::string model = "rforest";
+  std::pair<std::string, std::string> batch;
+  std::string type;
+  std::vector<std::string> files;
+  app.add_option("-M,--custom-model", args.custom_model,
+                 "Path to your own model file (botrecon's .brm format, made by `botrecon train`). "
+                 "Overrides --model.")
+      ->type_name("PATH");
+  app.add_option("-m,--model", model,
+                 "One of the built-in models: rforest, svm, rforest-experimental (case insensitive). "
+                 "Ignored if --custom-model is given.")
+      ->type_name("[rforest|svm|rforest-experimental]")
+      ->default_str("rforest");
+  app.add_option("-j,--jobs", args.jobs,
+                 "Number of threads. Negative values use every core; 0 is an error.")
+      ->default_str("-1");
+  app.add_option("-c,--min-count", args.min_count,
+                 "Minimum number of flows a host needs to be evaluated; hosts with fewer are skipped. "
+                 "0 or lower: no hosts are skipped.")
+      ->default_str("0");
+  app.add_option("-b,--batchify", batch,
+                 "Process the data in batches and show a progress bar on a terminal: VALUE % (0 < VALUE "
+                 "< 100) or VALUE batches (a positive integer lower than the number of rows). Results "
+                 "are the same as without batching. Example: --batchify 5 %")
+      ->type_name("<FLOAT TEXT>");
+  app.add_flag("-v,--verbose", args.verbose, "Print a message for each stage.");
+  app.add_flag("-s,--silent", args.silent, "Print nothing (errors still print one line on stderr).");
+  app.add_flag("-d,--debug", args.debug, "Full error detail and a line per batch; implies --verbose.");
+  app.add_flag("-i,--ignore-invalid,--ignore-invalid-addresses", args.ignore_invalid,
+               "With --ip: skip rows whose source address is not a valid IP address instead of failing.");
+  app.add_option("-r,--range,--ip", args.ranges,
+                 "An IP address, a network (10.0.0.0/8 or 10.0.0.0/255.0.0.0), or a file with one of "
+                 "either per line. Only matching hosts are evaluated. Can be given several times.")
+      ->type_name("TEXT")
+      ->take_last()
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("-y,--yes,--confirm", args.yes,
+               "Answer yes to any question (the only one: printing more than 50 infected hosts).");
+  app.add_option("-t,--type", type,
+                 "Type of INPUT_FILE. Default: detected from its extension and first bytes, else csv.")
+      ->type_name("[csv|feather|fwf|stata|json|pickle|parquet|excel]");
+  app.add_flag("--skip-bad-rows", args.skip_bad_rows,
+               "Skip rows that cannot be parsed (wrong number of fields, invalid numbers) and report "
+               "how many were skipped, instead of stopping at the first one.");
+  app.add_option("files", files, "INPUT_FILE [OUTPUT_FILE]")->expected(1, 2)->required();
+  app.footer("For more detail see README.md.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::cout << "Usage: botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]\n\n" << app.help("", CLI::AppFormatMode::Normal);
+    return ParseOutcome::kExitOk;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return ParseOutcome::kExitOk;
+  } catch (const CLI::RequiredError& e) {
+    throw core::UsageError("Missing argument 'INPUT_FILE'.");
+  } catch (const CLI::ParseError& e) {
+    throw core::UsageError(e.what());
+  }
+
+  args.input = files.at(0);
+  if (files.size() > 1) args.output = files[1];
+  if (args.jobs == 0) throw core::UsageError("Invalid value for '-j' / '--jobs': 0 jobs; use a positive number, or a negative one for every core.");
+  args.model = Lower(model);
+  const auto& names = BuiltinModelNames();
+  if (std::find(names.begin(), names.end(), args.model) == names.end()) {
+    throw core::UsageError("Invalid value for '-m' / '--model': '" + model +
+                           "' is not one of 'rforest', 'svm', 'rforest-experimental'.");
+  }
+  if (!type.empty()) {
+    args.type = io::ParseInputType(type);
+    if (!args.type) {
+      throw core::UsageError("Invalid value for '-t' / '--type': '" + type +
+                             "' is not one of 'csv', 'feather', 'fwf', 'stata', 'json', 'pickle', 'parquet', 'excel'.");
+    }
+  }
+  if (!batch.first.empty() || !batch.second.empty()) {
+    double value = 0;
+    try {
+      size_t used = 0;
+      value = std::stod(batch.first, &used);
+      if (used != batch.first.size() || !std::isfinite(value)) throw std::invalid_argument("x");
+    } catch (const std::exception&) {
+      throw core::UsageError("Invalid value for '-b' / '--batchify': '" + batch.first + "' is not a number.");
+    }
+    std::string kind = Lower(batch.second);
+    if (kind == "%" || kind == "percent") {
+      if (!(value > 0 && value < 100)) {
+        throw core::UsageError("Invalid value for '-b' / '--batchify': " + batch.first +
+                               " % is out of range; a percentage must be greater than 0 and lower than 100.");
+      }
+      args.batch = {BatchSpec::Kind::kPercent, value};
+    } else if (kind == "batches" || kind == "batch") {
+      if (!(value >= 1)) {
+        throw core::UsageError("Invalid value for '-b' / '--batchify': " + batch.first +
+                               " batches; the number of batches must be a positive integer.");
+      }
+      args.batch = {BatchSpec::Kind::kBatches, std::floor(value)};
+    } else {
+      throw core::UsageError("Invalid value for '-b' / '--batchify': batch type '" + batch.second +
+                             "' is not one of '%', 'percent', 'batches'.");
+    }
+  }
+  if (args.debug && !args.silent) args.verbose = true;
+  return ParseOutcome::kRun;
+}
+
+}  // namespace botrecon::cli

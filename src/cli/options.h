@@ -1,0 +1,50 @@
+// Command-line options of `botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]`: one
+// source of truth for names, defaults, validation and help text.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/reader.h"
+
+namespace botrecon::cli {
+
+// -b VALUE TYPE: "%"/"percent" or "batches".
+struct BatchSpec {
+  enum class Kind { kNone, kPercent, kBatches };
+  Kind kind = Kind::kNone;
+  double value = 0;
+  // Number of batches a run is divided into (0 when not batching).
+  uint64_t NumBatches() const;
+  std::string ToString() const;
+};
+
+struct ScanArgs {
+  std::string input;
+  std::string output;        // empty: print to the console
+  std::string custom_model;  // -M
+  std::string model = "rforest";
+  int jobs = -1;
+  int64_t min_count = 0;
+  BatchSpec batch;
+  bool verbose = false;
+  bool silent = false;
+  bool debug = false;
+  bool ignore_invalid = false;
+  bool yes = false;
+  bool skip_bad_rows = false;
+  std::vector<std::string> ranges;
+  std::optional<io::InputType> type;
+};
+
+enum class ParseOutcome { kRun, kExitOk };
+
+// Parses argv (without subcommands). Prints help/version to stdout and
+// returns kExitOk for -h/-V. Throws core::UsageError for bad usage.
+ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args);
+
+// Names of the built-in models, for -m.
+const std::vector<std::string>& BuiltinModelNames();
+
+}  // namespace botrecon::cli

@@ -1,0 +1,177 @@
+#include "features/extract.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace botrecon::features {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool IsNanText(std::string_view s) {
+  return s == "nan" || s == "NaN" || s == "NAN" || s == "NA" || s == "null" || s == "None";
+}
+
+bool ParseDouble(std::string_view s, double& out) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
+}
+
+// Number formatting for messages about numeric cells.
+std::string NumberText(double v) {
+  char buf[64];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, ec == std::errc() ? ptr : buf);
+}
+
+}  // namespace
+
+bool ParsePort(std::string_view text, double& out) {
+  text = Trim(text);
+  if (text.empty() || IsNanText(text)) {
+    out = kMissing;
+    return true;
+  }
+  // Fast path: plain digits, optionally followed by ".0".
+  uint32_t value = 0;
+  size_t i = 0;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    if (text.size() > 10) return false;
+    auto [ptr, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), value, 16);
+    if (ec != std::errc() || ptr != text.data() + text.size() || value > 65535) return false;
+    out = value;
+    return true;
+  }
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i < 6) value = value * 10 + (text[i++] - '0');
+  if (i == text.size() && i > 0 && i < 6 && value <= 65535) {
+    out = value;
+    return true;
+  }
+  double d;
+  if (!ParseDouble(text, d) || d < 0 || d > 65535 || d != std::floor(d)) return false;
+  out = d;
+  return true;
+}
+
+bool ParseNonNegative(std::string_view text, double& out) {
+  text = Trim(text);
+  if (text.empty() || IsNanText(text)) {
+    out = kMissing;
+    return true;
+  }
+  double d;
+  if (!ParseDouble(text, d) || d < 0) return false;
+  out = d;
+  return true;
+}
+
+core::SourceLocation FeatureExtractor::Locate(const core::ColumnBatch& batch, size_t row, Feature feature) const {
+  core::SourceLocation loc;
+  loc.file = source_name_;
+  loc.line = row < batch.lines.size() ? batch.lines[row] : 0;
+  loc.row = batch.first_row + row + 1;
+  loc.column = resolution_.names[static_cast<int>(feature)];
+  loc.column_number = resolution_.column_index[static_cast<int>(feature)] + 1;
+  return loc;
+}
+
+void FeatureExtractor::Fail(const core::ColumnBatch& batch, size_t row, Feature feature, std::string_view value,
+                            const char* expected, FlowBatch& out, uint64_t& skipped,
+                            std::string& first_reason) const {
+  std::string message = Locate(batch, row, feature).ToString() + ": invalid value '" + std::string(value) +
+                        "'; expected " + expected;
+  if (!skip_bad_rows_) throw core::InputError(message + " (use --skip-bad-rows to skip such rows)");
+  if (out.keep[row] != 0) {
+    out.keep[row] = 0;
+    if (skipped == 0 && first_reason.empty()) first_reason = message;
+    ++skipped;
+  }
+}
+
+void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, uint64_t& skipped,
+                               std::string& first_reason) const {
+  const size_t n = batch.num_rows;
+  out.Resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    out.line[r] = r < batch.lines.size() ? batch.lines[r] : 0;
+    out.row[r] = batch.first_row + r + 1;
+  }
+  auto column = [&](Feature f) -> const core::Column& { return batch.columns[static_cast<int>(f)]; };
+
+  // Text features.
+  auto text_feature = [&](Feature f, std::vector<std::string_view>& dest, bool lower) {
+    const core::Column& col = column(f);
+    if (col.type == core::ColumnType::kString) {
+      for (size_t r = 0; r < n; ++r) {
+        std::string_view v = Trim(col.strings[r]);
+        if (lower) {
+          bool has_upper = false;
+          for (char c : v) has_upper |= (c >= 'A' && c <= 'Z');
+          if (has_upper) {
+            std::string s(v);
+            for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            out.lower_arena.push_back(std::move(s));
+            v = out.lower_arena.back();
+          }
+        }
+        dest[r] = v;
+      }
+    } else {
+      // Numbers where text is expected (e.g. a numeric protocol column).
+      for (size_t r = 0; r < n; ++r) {
+        double v = col.numbers[r];
+        if (std::isnan(v)) {
+          dest[r] = {};
+        } else {
+          out.lower_arena.push_back(NumberText(v));
+          dest[r] = out.lower_arena.back();
+        }
+      }
+    }
+  };
+  text_feature(Feature::kSrcAddr, out.srcaddr, false);
+  text_feature(Feature::kProto, out.proto, true);
+  text_feature(Feature::kState, out.state, false);
+
+  // Numeric features.
+  auto numeric_feature = [&](Feature f, std::vector<double>& dest, bool port) {
+    const core::Column& col = column(f);
+    const char* expected = port ? "a port number 0-65535 (80, 80.0 or hex 0x0050)" : "a number >= 0";
+    if (col.type == core::ColumnType::kString) {
+      for (size_t r = 0; r < n; ++r) {
+        bool ok = port ? ParsePort(col.strings[r], dest[r]) : ParseNonNegative(col.strings[r], dest[r]);
+        if (!ok) {
+          dest[r] = kMissing;
+          Fail(batch, r, f, col.strings[r], expected, out, skipped, first_reason);
+        }
+      }
+    } else {
+      for (size_t r = 0; r < n; ++r) {
+        double v = col.numbers[r];
+        if (std::isnan(v)) {
+          dest[r] = kMissing;
+        } else if (!std::isfinite(v) || v < 0 || (port && (v > 65535 || v != std::floor(v)))) {
+          dest[r] = kMissing;
+          Fail(batch, r, f, NumberText(v), expected, out, skipped, first_reason);
+        } else {
+          dest[r] = v;
+        }
+      }
+    }
+  };
+  numeric_feature(Feature::kDport, out.dport, true);
+  numeric_feature(Feature::kSport, out.sport, true);
+  numeric_feature(Feature::kDur, out.dur, false);
+  numeric_feature(Feature::kTotBytes, out.totbytes, false);
+  numeric_feature(Feature::kSrcBytes, out.srcbytes, false);
+  for (size_t r = 0; r < n; ++r) out.bps[r] = BitsPerSecond(out.totbytes[r], out.dur[r]);
+}
+
+}  // namespace botrecon::features

@@ -1,0 +1,52 @@
+// The scan pipeline: read -> resolve columns -> derive features -> filter ->
+// score -> aggregate per host, streaming over chunks on several threads.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aggregate/host_aggregator.h"
+#include "filter/address_filter.h"
+#include "io/reader.h"
+#include "models/model.h"
+
+namespace botrecon::pipeline {
+
+struct ScanProgress {
+  uint64_t bytes_consumed = 0;
+  uint64_t bytes_total = 0;  // 0 if unknown (stdin)
+  uint64_t rows = 0;
+};
+
+struct ScanOptions {
+  std::string input;  // path, "-" = stdin
+  std::optional<io::InputType> type;
+  io::ReaderOptions reader;
+  const models::Model* model = nullptr;
+  // Only hosts matching this filter are evaluated (nullptr: all hosts).
+  const filter::AddressFilter* address_filter = nullptr;
+  // With a filter: skip rows whose source address is not an IP address
+  // instead of failing.
+  bool ignore_invalid_addresses = false;
+  int threads = 1;
+  // Called (on any thread, never concurrently) after each chunk.
+  std::function<void(const ScanProgress&)> on_progress;
+  // Called once the columns are resolved, with a description of them.
+  std::function<void(const std::string&)> on_columns;
+};
+
+struct ScanResult {
+  std::vector<aggregate::HostResult> hosts;  // every evaluated host, unsorted
+  uint64_t rows_read = 0;       // data rows read (not counting skipped bad rows)
+  uint64_t rows_evaluated = 0;  // rows that passed the address filter
+  uint64_t bad_rows_skipped = 0;
+  std::string first_bad_row;
+  uint64_t invalid_addresses_skipped = 0;
+};
+
+// Runs the scan. Throws core::Error subclasses (input, I/O) with locations.
+ScanResult RunScan(const ScanOptions& options);
+
+}  // namespace botrecon::pipeline
