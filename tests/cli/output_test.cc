@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "core/error.h"
+
 namespace botrecon::cli {
 namespace {
 
