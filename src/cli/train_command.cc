@@ -46,6 +46,9 @@ int RunTrainCommand(int argc, char** argv) {
   app.add_option("--min-samples-leaf", params.min_samples_leaf, "Minimum rows per leaf")->default_val(params.min_samples_leaf);
   app.add_option("--min-samples-split", params.min_samples_split, "Minimum rows to split a node")->default_val(params.min_samples_split);
   app.add_option("--max-features", params.max_features, "Features tried per split (0: sqrt)")->default_val(params.max_features);
+  app.add_option("--positive-weight", params.class_weight_positive,
+                 "Weight of a botnet row relative to a normal one (class weight)")
+      ->default_val(params.class_weight_positive);
   app.add_option("--seed", params.seed, "Random seed")->default_val(params.seed);
   app.add_option("-j,--jobs", jobs, "Threads (negative: all cores); the result does not depend on it")->default_val(jobs);
   app.add_flag("--skip-bad-rows", skip_bad_rows, "Skip rows that cannot be parsed");

@@ -43,9 +43,10 @@ bool ParsePort(std::string_view text, double& out) {
   uint32_t value = 0;
   size_t i = 0;
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    // Hex may be up to 32 bits: Argus writes an IPsec SPI (esp flows) there.
     if (text.size() > 10) return false;
     auto [ptr, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), value, 16);
-    if (ec != std::errc() || ptr != text.data() + text.size() || value > 65535) return false;
+    if (ec != std::errc() || ptr != text.data() + text.size()) return false;
     out = value;
     return true;
   }

@@ -31,7 +31,7 @@ TEST(HostAggregator, MergeEqualsSingleTable) {
   std::mt19937 rng(5);
   for (int i = 0; i < 20000; ++i) {
     core::IpAddress ip = *core::ParseIpAddress("10.0." + std::to_string(rng() % 200) + "." + std::to_string(rng() % 250));
-    int64_t s = ToFixed((rng() % 1000) / 1000.0);
+    FixedScore s = ToFixed((rng() % 1000) / 1000.0);
     (i % 2 ? a : b).Add(ip, s);
     all.Add(ip, s);
   }

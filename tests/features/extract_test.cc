@@ -15,6 +15,8 @@ TEST(ParsePort, AcceptsDecimalFloatAndHex) {
   EXPECT_EQ(v, 80);
   ASSERT_TRUE(ParsePort("0x0050", v));
   EXPECT_EQ(v, 80);
+  ASSERT_TRUE(ParsePort("0x2020597d", v));  // an esp SPI, as Argus writes it
+  EXPECT_EQ(v, 0x2020597d);
   ASSERT_TRUE(ParsePort(" 65535 ", v));
   EXPECT_EQ(v, 65535);
   ASSERT_TRUE(ParsePort("", v));
@@ -25,7 +27,7 @@ TEST(ParsePort, AcceptsDecimalFloatAndHex) {
 
 TEST(ParsePort, RejectsOthers) {
   double v;
-  for (const char* bad : {"65536", "-1", "80.5", "http", "0x", "0x10000", "1e9", "8 0"}) {
+  for (const char* bad : {"65536", "-1", "80.5", "http", "0x", "0x100000000", "1e9", "8 0"}) {
     EXPECT_FALSE(ParsePort(bad, v)) << bad;
   }
 }
