@@ -99,9 +99,7 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
                  "An IP address, a network (10.0.0.0/8 or 10.0.0.0/255.0.0.0), or a file with one of "
                  "either per line. Only matching hosts are evaluated. Can be given several times.")
       ->type_name("TEXT")
-      ->take_last()
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->allow_extra_args(false);
   app.add_flag("-y,--yes,--confirm", args.yes,
                "Answer yes to any question (the only one: printing more than 50 infected hosts).");
   app.add_option("-t,--type", type,
