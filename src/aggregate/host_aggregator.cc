@@ -40,8 +40,14 @@ FixedScore ToFixed(double score) {
   if (std::fabs(score) >= 4611686018427387904.0) {  // 2^62
     throw core::InputError("score out of range: " + std::to_string(score));
   }
-  // score * 2^64 is exact in binary; the conversion keeps every bit down to 2^-64.
-  return static_cast<FixedScore>(static_cast<long double>(score) * static_cast<long double>(kTwo64));
+  if (score < 0) return -ToFixed(-score);
+  // Integer part plus the fraction scaled by 2^64: both exact for score >= 0
+  // (the fraction loses only bits below 2^-64).
+  const double whole = std::floor(score);
+  const double fraction = (score - whole) * kTwo64;  // in [0, 2^64)
+  const uint64_t low = fraction >= kTwo64 ? ~0ULL : static_cast<uint64_t>(fraction);
+  return static_cast<FixedScore>(static_cast<unsigned __int128>(static_cast<int64_t>(whole)) << 64) +
+         static_cast<FixedScore>(low);
 }
 
 double FixedMean(FixedScore sum, uint64_t count) {
