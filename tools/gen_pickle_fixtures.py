@@ -55,7 +55,7 @@ def mixed_frame():
             "be_f8": np.array([1.5, -2.5, float("nan"), 4, 5, 6, 7, 8, 9, 10, 11, 12], dtype=">f8"),
             "be_i4": np.array([1, -2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2**31 - 1], dtype=">i4"),
             "name": ["alpha", None, "caf\u00e9", "\u6771\u4eac", float("nan"), "", "x y", "z", "a,b", "q\"r", "back\\slash", "end"],
-            "port": [80, "0x0050", None, 443.0, "53", 8080, "ssh", 22, 1.5, "udp", 0, -1],
+            "port": [80, "0x0050", None, 443.0, "53", 1e16, "ssh", 1.5e-05, 0.0001, "udp", 123456789012345.6, -1e-300],
             "objnum": [1, 2.5, None, 4, float("nan"), 6, 7, 8, 9, 10, True, 12],
         },
         index=pd.Index([100 + 7 * i for i in range(n)], name="flow_id"),

@@ -283,11 +283,13 @@ NumpyArray ReadNumpyArray(PickleRef value, const std::string& source, const std:
   if (!RawBytes(data_value, array.data)) {
     Fail(source, what, value, std::string("numpy array data is a ") + PickleKindName(data_value->kind));
   }
-  uint64_t needed = count * static_cast<uint64_t>(array.dtype.itemsize);
-  if (array.data.size() != needed) {
+  auto itemsize = static_cast<uint64_t>(array.dtype.itemsize);
+  if (array.data.size() % itemsize != 0 || array.data.size() / itemsize != count) {
+    std::string needed = count <= (uint64_t{1} << 32) ? std::to_string(count * itemsize)
+                                                      : std::to_string(count) + " x " + std::to_string(itemsize);
     Fail(source, what, value,
          "numpy array data has " + std::to_string(array.data.size()) + " bytes, shape and dtype '" +
-             array.dtype.name + "' need " + std::to_string(needed));
+             array.dtype.name + "' need " + needed);
   }
   return array;
 }

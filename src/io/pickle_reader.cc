@@ -152,6 +152,7 @@ std::string FormatTimestamp(int64_t count, const std::string& unit) {
   int64_t seconds = 0;
   int64_t nanos = 0;
   if (unit == "D") {
+    if (count > (int64_t{1} << 40) || count < -(int64_t{1} << 40)) return std::to_string(count);
     seconds = count * 86400;
   } else if (per_second != 0) {
     seconds = count / per_second;
@@ -448,8 +449,12 @@ class PickleReader : public SequentialReader {
       int64_t stop = a.size() == 1 ? int_or(0, 0) : int_or(1, 0);
       int64_t step = int_or(2, 1);
       if (step <= 0) Fail(what + " has a slice with step " + std::to_string(step), locs);
-      if (stop - start > static_cast<int64_t>(num_columns) * step + step) Fail(what + " has a slice beyond the columns", locs);
-      for (int64_t pos = start; pos < stop; pos += step) add(pos);
+      if (start < 0 || stop < 0) Fail(what + " has a slice with a negative bound", locs);
+      if (stop <= start) return out;
+      uint64_t count = static_cast<uint64_t>(stop - start - 1) / static_cast<uint64_t>(step) + 1;
+      if (count > num_columns) Fail(what + " has a slice of " + std::to_string(count) + " columns beyond the " +
+                                    std::to_string(num_columns) + " columns", locs);
+      for (uint64_t i = 0; i < count; ++i) add(start + static_cast<int64_t>(i) * step);
       return out;
     }
     if (IsNumpyArray(locs)) {
@@ -695,14 +700,10 @@ class PickleReader : public SequentialReader {
     return data != nullptr && IsNumpyArray(data) ? data : nullptr;
   }
 
-  static bool IsIndexClass(PickleRef cls, std::string_view module, std::string_view name) {
-    return cls->IsGlobal(module, name);
-  }
-
   // RangeIndex parameters from _new_Index(RangeIndex, {start, stop, step}).
   bool RangeParams(PickleRef index, int64_t& start, int64_t& stop, int64_t& step) {
     if (!index->IsObjectOf("pandas.core.indexes.base", "_new_Index") || index->Args().size() < 2) return false;
-    if (!IsIndexClass(index->Args()[0], "pandas.core.indexes.range", "RangeIndex")) return false;
+    if (!index->Args()[0]->IsGlobal("pandas.core.indexes.range", "RangeIndex")) return false;
     PickleRef d = index->Args()[1];
     if (d->kind != PickleKind::kDict) return false;
     auto get = [&](const char* key, int64_t fallback) {
@@ -745,7 +746,11 @@ class PickleReader : public SequentialReader {
     if (RangeParams(columns, start, stop, step)) {
       uint64_t n = RangeLength(start, stop, step);
       if (n > (uint64_t{1} << 24)) Fail("DataFrame has too many columns (" + std::to_string(n) + ")", columns);
-      for (uint64_t i = 0; i < n; ++i) names.push_back(std::to_string(start + static_cast<int64_t>(i) * step));
+      for (uint64_t i = 0; i < n; ++i) {
+        // start + i * step stays between start and stop; unsigned arithmetic avoids overflow on the way.
+        auto label = static_cast<int64_t>(static_cast<uint64_t>(start) + i * static_cast<uint64_t>(step));
+        names.push_back(std::to_string(label));
+      }
       return names;
     }
     PickleRef data = IndexData(columns);

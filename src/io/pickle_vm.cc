@@ -271,6 +271,9 @@ class PickleMachine {
 
   // --- values --------------------------------------------------------------
   PickleValue* NewValue(PickleKind kind, uint64_t offset) {
+    if (doc_->values_.size() >= limits_.max_values) {
+      Fail("pickle makes more than " + std::to_string(limits_.max_values) + " values");
+    }
     PickleValue& v = doc_->values_.emplace_back();
     v.kind = kind;
     v.offset = offset;
@@ -365,7 +368,9 @@ class PickleMachine {
   PickleValue* Call(PickleRef callable, std::vector<PickleRef> args) {
     if (callable->IsObjectOf("functools", "partial")) return CallPartial(callable, std::move(args));
     if (callable->kind != PickleKind::kGlobal) {
-      Fail(std::string("cannot call a ") + PickleKindName(callable->kind) + "; only allowed globals are callable");
+      std::string what = callable->IsObject() ? "a " + callable->TypeName() + " object"
+                                              : std::string("a value of type ") + PickleKindName(callable->kind);
+      Fail("pickle calls " + what + "; only allowed globals may be called");
     }
     auto arg_is = [&](size_t i, PickleKind kind) { return args.size() > i && args[i]->kind == kind; };
     if (callable->IsGlobal("copyreg", "_reconstructor")) {
@@ -476,7 +481,8 @@ class PickleMachine {
   PickleValue* BigIntFromDecimal(std::string_view text) {
     bool negative = !text.empty() && text.front() == '-';
     if (negative || (!text.empty() && text.front() == '+')) text.remove_prefix(1);
-    if (text.empty() || text.size() > 10000) Fail("bad LONG value");
+    if (text.empty()) Fail("bad LONG value");
+    if (text.size() > 1000) Fail("LONG value has more than 1000 digits");  // conversion is quadratic
     std::vector<uint8_t> mag{0};
     for (char c : text) {
       if (c < '0' || c > '9') Fail("bad LONG value");

@@ -10,12 +10,14 @@
 //   "x.pkl: pickle refers to os.system, which is not allowed (offset 12)".
 //
 // A handful of allowed helpers that only rebuild plain data are evaluated by
-// the VM itself (no Python involved), so consumers see the data directly:
+// the VM itself (no Python involved), so consumers see the data directly
+// (each still has to be on the allow-list; PickleAllowList::DataBasics has them):
 //   copyreg._reconstructor(cls, base, state) -> Object{class: cls, args: () or (state,)}
 //   copyreg.__newobj__(cls, *args)          -> Object{class: cls, args}
 //   copyreg.__newobj_ex__(cls, args, kw)     -> Object{class: cls, args, kwargs}
 //   _codecs.encode(str, "latin1")            -> Bytes (how protocols 0-2 store bytes)
 //   builtins.bytes(), bytearray(...), set(list), frozenset(list)
+//   functools.partial(f, *a, **kw)(*b)       -> what f(*a, *b, **kw) records
 // Python 2 module names are mapped as Python's unpickler maps them
 // (__builtin__ -> builtins, copy_reg -> copyreg) before the allow-list check.
 //
@@ -90,10 +92,11 @@ struct PickleValue {
   }
   // "module.name" for a global or an object's class; a kind name otherwise.
   std::string TypeName() const;
-  // Items of a tuple/list/set (empty for other kinds) and an object's args.
+  // Items of a tuple/list/set, the APPENDed items of an object (empty otherwise).
   const std::vector<PickleRef>& Items() const;
+  // An object's positional args (empty otherwise).
   const std::vector<PickleRef>& Args() const;
-  // Dict (or object SETITEMS) lookup by string key; the last match wins, as in Python.
+  // Dict (or object SETITEM(S)) lookup by string key; the last match wins, as in Python.
   PickleRef Find(std::string_view key) const;
 };
 
@@ -121,6 +124,9 @@ struct PickleLimits {
   size_t max_memo = size_t{1} << 26;
   // Values on the stack at once.
   size_t max_stack = size_t{1} << 26;
+  // Values created in all (each opcode makes at most one, ~70 bytes; containers
+  // ~80 more). Memory grows with the input only through opcodes actually present.
+  size_t max_values = size_t{1} << 27;
 };
 
 // The decoded tree and the storage behind it. Views in the values point into
