@@ -86,14 +86,18 @@ int64_t SignExtend(uint64_t v, int size) {
 double DecodeNumber(const NumpyDtype& dtype, const char* p) {
   uint64_t raw = LoadUnsigned(p, dtype.itemsize, dtype.big_endian);
   switch (dtype.kind) {
-    case NumpyKind::kBool: return raw != 0 ? 1.0 : 0.0;
-    case NumpyKind::kInt: return static_cast<double>(SignExtend(raw, dtype.itemsize));
-    case NumpyKind::kUInt: return static_cast<double>(raw);
+    case NumpyKind::kBool:
+      return raw != 0 ? 1.0 : 0.0;
+    case NumpyKind::kInt:
+      return static_cast<double>(SignExtend(raw, dtype.itemsize));
+    case NumpyKind::kUInt:
+      return static_cast<double>(raw);
     case NumpyKind::kFloat:
       if (dtype.itemsize == 8) return std::bit_cast<double>(raw);
       if (dtype.itemsize == 4) return std::bit_cast<float>(static_cast<uint32_t>(raw));
       return HalfToDouble(static_cast<uint16_t>(raw));
-    default: return std::nan("");
+    default:
+      return std::nan("");
   }
 }
 
@@ -113,7 +117,8 @@ bool IsNumpyArray(PickleRef value) {
 }
 
 NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std::string& what) {
-  if (!value->IsObjectOf("numpy", "dtype")) Fail(source, what, value, "expected a numpy.dtype, got " + value->TypeName());
+  if (!value->IsObjectOf("numpy", "dtype"))
+    Fail(source, what, value, "expected a numpy.dtype, got " + value->TypeName());
   const auto& args = value->Args();
   if (args.empty() || !args[0]->IsString()) Fail(source, what, value, "numpy.dtype without a type code");
   NumpyDtype dtype;
@@ -133,7 +138,8 @@ NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std:
   }
   int64_t size = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9' || size > (1 << 24)) Fail(source, what, value, "unsupported numpy dtype '" + dtype.name + "'");
+    if (c < '0' || c > '9' || size > (1 << 24))
+      Fail(source, what, value, "unsupported numpy dtype '" + dtype.name + "'");
     size = size * 10 + (c - '0');
   }
 
@@ -154,7 +160,8 @@ NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std:
     if (s.size() >= 9 && (letter == 'M' || letter == 'm')) {
       // Datetime metadata: (unit, num, ...) or (metadata dict, (unit, num, ...)).
       PickleRef meta = s[8];
-      if (meta->kind == PickleKind::kTuple && meta->Items().size() == 2 && meta->Items()[1]->kind == PickleKind::kTuple) {
+      if (meta->kind == PickleKind::kTuple && meta->Items().size() == 2 &&
+          meta->Items()[1]->kind == PickleKind::kTuple) {
         meta = meta->Items()[1];
       }
       if (meta->kind == PickleKind::kTuple && !meta->Items().empty()) {
@@ -214,7 +221,8 @@ NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std:
       dtype.itemsize = static_cast<int>(bytes);
       break;
     }
-    default: require(false);
+    default:
+      require(false);
   }
   if (dtype.itemsize <= 1) dtype.big_endian = false;
   return dtype;
@@ -235,7 +243,8 @@ NumpyArray ReadNumpyArray(PickleRef value, const std::string& source, const std:
     if (state == nullptr || state->kind != PickleKind::kTuple) Fail(source, what, value, "numpy array without state");
     const auto& s = state->Items();
     size_t base = s.size() == 5 ? 1 : 0;  // (version, shape, dtype, is_fortran, data) or without version
-    if (s.size() != 4 && s.size() != 5) Fail(source, what, value, "numpy array state has " + std::to_string(s.size()) + " items");
+    if (s.size() != 4 && s.size() != 5)
+      Fail(source, what, value, "numpy array state has " + std::to_string(s.size()) + " items");
     shape_value = s[base];
     dtype_value = s[base + 1];
     int64_t fortran = 0;
@@ -288,8 +297,8 @@ NumpyArray ReadNumpyArray(PickleRef value, const std::string& source, const std:
     std::string needed = count <= (uint64_t{1} << 32) ? std::to_string(count * itemsize)
                                                       : std::to_string(count) + " x " + std::to_string(itemsize);
     Fail(source, what, value,
-         "numpy array data has " + std::to_string(array.data.size()) + " bytes, shape and dtype '" +
-             array.dtype.name + "' need " + needed);
+         "numpy array data has " + std::to_string(array.data.size()) + " bytes, shape and dtype '" + array.dtype.name +
+             "' need " + needed);
   }
   return array;
 }

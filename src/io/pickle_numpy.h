@@ -17,7 +17,19 @@
 
 namespace botrecon::io {
 
-enum class NumpyKind : uint8_t { kBool, kInt, kUInt, kFloat, kComplex, kObject, kBytes, kUnicode, kDatetime, kTimedelta, kVoid };
+enum class NumpyKind : uint8_t {
+  kBool,
+  kInt,
+  kUInt,
+  kFloat,
+  kComplex,
+  kObject,
+  kBytes,
+  kUnicode,
+  kDatetime,
+  kTimedelta,
+  kVoid
+};
 
 struct NumpyDtype {
   NumpyKind kind = NumpyKind::kFloat;
@@ -35,7 +47,7 @@ struct NumpyArray {
   // Object dtype: the elements in C (row-major) order, as numpy pickles them
   // (points into the PickleDocument, which must outlive this).
   const std::vector<PickleRef>* objects = nullptr;
-  uint64_t size = 0;           // number of elements
+  uint64_t size = 0;  // number of elements
 
   // Memory index of element (i, j) of a 2-D array.
   uint64_t Index2D(uint64_t i, uint64_t j) const {

@@ -51,10 +51,10 @@ namespace botrecon::io {
 namespace {
 
 constexpr const char* kIndexClasses[][2] = {
-    {"pandas.core.indexes.base", "Index"},          {"pandas.core.indexes.range", "RangeIndex"},
-    {"pandas.core.indexes.numeric", "Int64Index"},  {"pandas.core.indexes.numeric", "UInt64Index"},
+    {"pandas.core.indexes.base", "Index"},           {"pandas.core.indexes.range", "RangeIndex"},
+    {"pandas.core.indexes.numeric", "Int64Index"},   {"pandas.core.indexes.numeric", "UInt64Index"},
     {"pandas.core.indexes.numeric", "Float64Index"}, {"pandas.core.indexes.numeric", "NumericIndex"},
-    {"pandas.core.indexes.multi", "MultiIndex"},    {"pandas.core.indexes.datetimes", "DatetimeIndex"},
+    {"pandas.core.indexes.multi", "MultiIndex"},     {"pandas.core.indexes.datetimes", "DatetimeIndex"},
 };
 
 PickleAllowList DataFrameAllowList() {
@@ -117,7 +117,8 @@ std::string PythonFloatRepr(double v) {
     } else if (digits.size() <= static_cast<size_t>(exponent) + 1) {
       out += digits + std::string(static_cast<size_t>(exponent) + 1 - digits.size(), '0') + ".0";
     } else {
-      out += digits.substr(0, static_cast<size_t>(exponent) + 1) + "." + digits.substr(static_cast<size_t>(exponent) + 1);
+      out +=
+          digits.substr(0, static_cast<size_t>(exponent) + 1) + "." + digits.substr(static_cast<size_t>(exponent) + 1);
     }
   } else {
     out += digits.substr(0, 1);
@@ -184,9 +185,8 @@ std::string FormatTimestamp(int64_t count, const std::string& unit) {
   if (month <= 2) ++year;
   char buf[64];
   int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", static_cast<long long>(year),
-                        static_cast<long long>(month), static_cast<long long>(day),
-                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                        static_cast<long long>(secs % 60));
+                        static_cast<long long>(month), static_cast<long long>(day), static_cast<long long>(secs / 3600),
+                        static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
   std::string out(buf, static_cast<size_t>(n));
   if (nanos % 1000 != 0) {
     std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(nanos));
@@ -212,7 +212,8 @@ CellKind Classify(PickleRef v, double* number) {
   switch (v->kind) {
     case PickleKind::kStr:
     case PickleKind::kBytes:
-    case PickleKind::kByteArray: return CellKind::kText;
+    case PickleKind::kByteArray:
+      return CellKind::kText;
     case PickleKind::kInt:
       if (number != nullptr) *number = static_cast<double>(v->integer);
       return CellKind::kNumber;
@@ -240,9 +241,12 @@ CellKind Classify(PickleRef v, double* number) {
 // Python's str() of a number cell in an object column.
 std::string CellText(PickleRef v) {
   switch (v->kind) {
-    case PickleKind::kInt: return std::to_string(v->integer);
-    case PickleKind::kBool: return v->boolean ? "True" : "False";
-    case PickleKind::kFloat: return PythonFloatRepr(v->real);
+    case PickleKind::kInt:
+      return std::to_string(v->integer);
+    case PickleKind::kBool:
+      return v->boolean ? "True" : "False";
+    case PickleKind::kFloat:
+      return PythonFloatRepr(v->real);
     default: {
       double d = 0;
       if (v->kind == PickleKind::kBigInt) return PythonFloatRepr(BigIntToDouble(v->text));
@@ -264,12 +268,12 @@ struct ArrayRef {
 struct ColumnPlan {
   std::string name;
   Source source = Source::kUnsupported;
-  const ArrayRef* values = nullptr;      // cells (categorical: codes)
-  const ArrayRef* mask = nullptr;        // masked arrays: true = missing
+  const ArrayRef* values = nullptr;        // cells (categorical: codes)
+  const ArrayRef* mask = nullptr;          // masked arrays: true = missing
   const NumpyArray* categories = nullptr;  // categorical: the category values (1-D)
-  uint64_t block_row = 0;                // position along the block's first axis
+  uint64_t block_row = 0;                  // position along the block's first axis
   core::ColumnType type = core::ColumnType::kDouble;
-  std::string unsupported;               // why the column cannot be read
+  std::string unsupported;  // why the column cannot be read
 };
 
 class PickleReader : public SequentialReader {
@@ -282,7 +286,12 @@ class PickleReader : public SequentialReader {
 
   const Schema& schema() const override { return schema_; }
   const std::string& source_name() const override { return name_; }
-  uint64_t bytes_consumed() const override { return next_row_ >= num_rows_ ? bytes_total() : 0; }
+  // The whole file is decoded on open; progress follows the rows handed out.
+  uint64_t bytes_consumed() const override {
+    if (num_rows_ == 0 || next_row_ >= num_rows_) return bytes_total();
+    return static_cast<uint64_t>(static_cast<double>(bytes_total()) * static_cast<double>(next_row_) /
+                                 static_cast<double>(num_rows_));
+  }
   uint64_t bytes_total() const override { return doc_->file()->bytes().size(); }
 
   void SetProjection(const std::vector<int>& column_indices) override {
@@ -391,7 +400,8 @@ class PickleReader : public SequentialReader {
       rows = block_rows;
       for (size_t k = 0; k < positions.size(); ++k) {
         uint64_t pos = positions[k];
-        if (placed[pos]) Fail(what + " places column " + std::to_string(pos + 1) + " a second time", raw_blocks[b].placement);
+        if (placed[pos])
+          Fail(what + " places column " + std::to_string(pos + 1) + " a second time", raw_blocks[b].placement);
         placed[pos] = true;
         plans[k].name = columns_[pos].name;
         columns_[pos] = std::move(plans[k]);
@@ -452,8 +462,10 @@ class PickleReader : public SequentialReader {
       if (start < 0 || stop < 0) Fail(what + " has a slice with a negative bound", locs);
       if (stop <= start) return out;
       uint64_t count = static_cast<uint64_t>(stop - start - 1) / static_cast<uint64_t>(step) + 1;
-      if (count > num_columns) Fail(what + " has a slice of " + std::to_string(count) + " columns beyond the " +
-                                    std::to_string(num_columns) + " columns", locs);
+      if (count > num_columns)
+        Fail(what + " has a slice of " + std::to_string(count) + " columns beyond the " + std::to_string(num_columns) +
+                 " columns",
+             locs);
       for (uint64_t i = 0; i < count; ++i) add(start + static_cast<int64_t>(i) * step);
       return out;
     }
@@ -505,7 +517,8 @@ class PickleReader : public SequentialReader {
       }
       dtype = state->Find("_dtype");
     }
-    if (ndarray == nullptr || !IsNumpyArray(ndarray)) Fail(what + ": " + ExtensionClass(value) + " without its array", value);
+    if (ndarray == nullptr || !IsNumpyArray(ndarray))
+      Fail(what + ": " + ExtensionClass(value) + " without its array", value);
   }
 
   std::string ExtensionClass(PickleRef value) {
@@ -517,7 +530,8 @@ class PickleReader : public SequentialReader {
 
   // Plans for the `width` columns of one block; sets `rows`.
   std::vector<ColumnPlan> BlockColumns(PickleRef values, size_t width, const std::string& what, uint64_t& rows) {
-    if (IsNumpyArray(values)) return PlansFromArray(values, ReadNumpyArray(values, name_, what + " values"), width, what, rows);
+    if (IsNumpyArray(values))
+      return PlansFromArray(values, ReadNumpyArray(values, name_, what + " values"), width, what, rows);
     std::string cls = ExtensionClass(values);
     PickleRef ndarray = nullptr;
     PickleRef dtype = nullptr;
@@ -577,7 +591,8 @@ class PickleReader : public SequentialReader {
       ExtensionState(values, ndarray, dtype, what);
       plan.values = one_d(ndarray, "codes");
       rows = length(plan.values);
-      if (plan.values->array.dtype.kind != NumpyKind::kInt) Fail(what + ": categorical codes are not integers", ndarray);
+      if (plan.values->array.dtype.kind != NumpyKind::kInt)
+        Fail(what + ": categorical codes are not integers", ndarray);
       PickleRef categories = nullptr;
       if (dtype != nullptr && dtype->IsObjectOf("pandas.core.dtypes.dtypes", "CategoricalDtype") &&
           dtype->body->state != nullptr) {
@@ -586,7 +601,8 @@ class PickleReader : public SequentialReader {
       }
       if (categories == nullptr) Fail(what + ": categorical without categories", values);
       PickleRef data = IndexData(categories);
-      if (data == nullptr) Fail(what + ": categories of type " + categories->TypeName() + " are not supported", categories);
+      if (data == nullptr)
+        Fail(what + ": categories of type " + categories->TypeName() + " are not supported", categories);
       NumpyArray cats = ReadNumpyArray(data, name_, what + " categories");
       if (cats.shape.size() != 1) Fail(what + ": categories are not one-dimensional", data);
       plan.categories = &Keep(std::move(cats), false)->array;
@@ -804,7 +820,9 @@ class PickleReader : public SequentialReader {
       uint64_t row = first + i;
       uint64_t flat = Flat(plan, row);
       switch (plan.source) {
-        case Source::kNumpy: out.numbers[i] = a.NumberAt(flat); break;
+        case Source::kNumpy:
+          out.numbers[i] = a.NumberAt(flat);
+          break;
         case Source::kMasked: {
           const ArrayRef& mask = *plan.mask;
           uint64_t mflat = mask.two_d ? mask.array.Index2D(0, row) : row;
@@ -814,10 +832,12 @@ class PickleReader : public SequentialReader {
         case Source::kDatetime: {
           int64_t v = a.IntAt(flat);
           out.strings[i] = v == std::numeric_limits<int64_t>::min() ? std::string_view()
-                                                                     : batch.Intern(FormatTimestamp(v, a.dtype.unit));
+                                                                    : batch.Intern(FormatTimestamp(v, a.dtype.unit));
           break;
         }
-        case Source::kObject: SetCell((*a.objects)[flat], plan.type, batch, out, i); break;
+        case Source::kObject:
+          SetCell((*a.objects)[flat], plan.type, batch, out, i);
+          break;
         case Source::kCategorical: {
           int64_t code = a.IntAt(flat);
           const NumpyArray& cats = *plan.categories;
@@ -833,7 +853,8 @@ class PickleReader : public SequentialReader {
           }
           break;
         }
-        case Source::kUnsupported: throw core::InputError(name_ + ": column '" + plan.name + "': " + plan.unsupported);
+        case Source::kUnsupported:
+          throw core::InputError(name_ + ": column '" + plan.name + "': " + plan.unsupported);
       }
     }
   }

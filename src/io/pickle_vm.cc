@@ -122,21 +122,36 @@ int HexDigit(char c) {
 
 const char* PickleKindName(PickleKind kind) {
   switch (kind) {
-    case PickleKind::kNone: return "None";
-    case PickleKind::kBool: return "bool";
-    case PickleKind::kInt: return "int";
-    case PickleKind::kBigInt: return "int";
-    case PickleKind::kFloat: return "float";
-    case PickleKind::kStr: return "str";
-    case PickleKind::kBytes: return "bytes";
-    case PickleKind::kByteArray: return "bytearray";
-    case PickleKind::kTuple: return "tuple";
-    case PickleKind::kList: return "list";
-    case PickleKind::kDict: return "dict";
-    case PickleKind::kSet: return "set";
-    case PickleKind::kFrozenSet: return "frozenset";
-    case PickleKind::kGlobal: return "global";
-    case PickleKind::kObject: return "object";
+    case PickleKind::kNone:
+      return "None";
+    case PickleKind::kBool:
+      return "bool";
+    case PickleKind::kInt:
+      return "int";
+    case PickleKind::kBigInt:
+      return "int";
+    case PickleKind::kFloat:
+      return "float";
+    case PickleKind::kStr:
+      return "str";
+    case PickleKind::kBytes:
+      return "bytes";
+    case PickleKind::kByteArray:
+      return "bytearray";
+    case PickleKind::kTuple:
+      return "tuple";
+    case PickleKind::kList:
+      return "list";
+    case PickleKind::kDict:
+      return "dict";
+    case PickleKind::kSet:
+      return "set";
+    case PickleKind::kFrozenSet:
+      return "frozenset";
+    case PickleKind::kGlobal:
+      return "global";
+    case PickleKind::kObject:
+      return "object";
   }
   return "?";
 }
@@ -310,7 +325,8 @@ class PickleMachine {
   // --- stack ---------------------------------------------------------------
   size_t Fence() const { return marks_.empty() ? 0 : marks_.back(); }
   void Push(PickleValue* v) {
-    if (stack_.size() >= limits_.max_stack) Fail("pickle stack exceeds " + std::to_string(limits_.max_stack) + " values");
+    if (stack_.size() >= limits_.max_stack)
+      Fail("pickle stack exceeds " + std::to_string(limits_.max_stack) + " values");
     stack_.push_back(v);
   }
   PickleValue* Pop() {
@@ -374,7 +390,8 @@ class PickleMachine {
     }
     auto arg_is = [&](size_t i, PickleKind kind) { return args.size() > i && args[i]->kind == kind; };
     if (callable->IsGlobal("copyreg", "_reconstructor")) {
-      if (args.size() != 3 || !arg_is(0, PickleKind::kGlobal)) Fail("copyreg._reconstructor needs (class, base, state)");
+      if (args.size() != 3 || !arg_is(0, PickleKind::kGlobal))
+        Fail("copyreg._reconstructor needs (class, base, state)");
       std::vector<PickleRef> ctor_args;
       if (!args[1]->IsGlobal("builtins", "object")) ctor_args.push_back(args[2]);
       return NewObject(args[0], std::move(ctor_args), nullptr);
@@ -416,8 +433,8 @@ class PickleMachine {
     }
     if (callable->IsGlobal("builtins", "set") || callable->IsGlobal("builtins", "frozenset")) {
       PickleValue* set = NewContainer(callable->name == "set" ? PickleKind::kSet : PickleKind::kFrozenSet);
-      if (args.size() == 1 && (args[0]->IsSequence() || args[0]->kind == PickleKind::kSet ||
-                               args[0]->kind == PickleKind::kFrozenSet)) {
+      if (args.size() == 1 &&
+          (args[0]->IsSequence() || args[0]->kind == PickleKind::kSet || args[0]->kind == PickleKind::kFrozenSet)) {
         set->body->items = args[0]->body->items;
       } else if (!args.empty()) {
         Fail("builtins." + std::string(callable->name) + " needs a list");
@@ -520,17 +537,38 @@ class PickleMachine {
       }
       char e = s[++i];
       switch (e) {
-        case '\n': break;
-        case '\\': out += '\\'; break;
-        case '\'': out += '\''; break;
-        case '"': out += '"'; break;
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'v': out += '\v'; break;
+        case '\n':
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '\'':
+          out += '\'';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case 'a':
+          out += '\a';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'v':
+          out += '\v';
+          break;
         case 'x': {
           if (i + 2 >= s.size() || HexDigit(s[i + 1]) < 0 || HexDigit(s[i + 2]) < 0) {
             Fail("bad \\x escape in STRING");
@@ -654,16 +692,32 @@ class PickleMachine {
           Pop();
         }
         return;
-      case kPopMark: PopMark(); return;
-      case kDup: Push(Top()); return;
+      case kPopMark:
+        PopMark();
+        return;
+      case kDup:
+        Push(Top());
+        return;
 
       // --- constants and numbers
-      case kNone: Push(none_); return;
-      case kNewTrue: Push(true_); return;
-      case kNewFalse: Push(false_); return;
-      case kBinInt: Push(NewInt(static_cast<int32_t>(ReadUnsigned(4, "BININT")))); return;
-      case kBinInt1: Push(NewInt(static_cast<int64_t>(ReadUnsigned(1, "BININT1")))); return;
-      case kBinInt2: Push(NewInt(static_cast<int64_t>(ReadUnsigned(2, "BININT2")))); return;
+      case kNone:
+        Push(none_);
+        return;
+      case kNewTrue:
+        Push(true_);
+        return;
+      case kNewFalse:
+        Push(false_);
+        return;
+      case kBinInt:
+        Push(NewInt(static_cast<int32_t>(ReadUnsigned(4, "BININT"))));
+        return;
+      case kBinInt1:
+        Push(NewInt(static_cast<int64_t>(ReadUnsigned(1, "BININT1"))));
+        return;
+      case kBinInt2:
+        Push(NewInt(static_cast<int64_t>(ReadUnsigned(2, "BININT2"))));
+        return;
       case kLong1:
       case kLong4: {
         uint64_t n = op == kLong1 ? ReadUnsigned(1, "LONG1") : ReadUnsigned(4, "LONG4");
@@ -724,33 +778,52 @@ class PickleMachine {
       }
 
       // --- strings and bytes
-      case kString: Push(Py2String(UnquoteString(ReadLine("STRING")), true)); return;
+      case kString:
+        Push(Py2String(UnquoteString(ReadLine("STRING")), true));
+        return;
       case kBinString: {
         uint64_t n = ReadUnsigned(4, "BINSTRING");
         if (n > 0x7FFFFFFF) Fail("BINSTRING with a negative length");
         Push(Py2String(Take(n, "BINSTRING"), false));
         return;
       }
-      case kShortBinString: Push(Py2String(Take(ReadUnsigned(1, "SHORT_BINSTRING"), "SHORT_BINSTRING"), false)); return;
-      case kUnicode: Push(NewOwnedText(PickleKind::kStr, RawUnicodeEscapeToUtf8(ReadLine("UNICODE")))); return;
+      case kShortBinString:
+        Push(Py2String(Take(ReadUnsigned(1, "SHORT_BINSTRING"), "SHORT_BINSTRING"), false));
+        return;
+      case kUnicode:
+        Push(NewOwnedText(PickleKind::kStr, RawUnicodeEscapeToUtf8(ReadLine("UNICODE"))));
+        return;
       case kShortBinUnicode:
         Push(NewText(PickleKind::kStr, Take(ReadUnsigned(1, "SHORT_BINUNICODE"), "SHORT_BINUNICODE")));
         return;
-      case kBinUnicode: Push(NewText(PickleKind::kStr, Take(ReadUnsigned(4, "BINUNICODE"), "BINUNICODE"))); return;
-      case kBinUnicode8: Push(NewText(PickleKind::kStr, Take(ReadUnsigned(8, "BINUNICODE8"), "BINUNICODE8"))); return;
+      case kBinUnicode:
+        Push(NewText(PickleKind::kStr, Take(ReadUnsigned(4, "BINUNICODE"), "BINUNICODE")));
+        return;
+      case kBinUnicode8:
+        Push(NewText(PickleKind::kStr, Take(ReadUnsigned(8, "BINUNICODE8"), "BINUNICODE8")));
+        return;
       case kShortBinBytes:
         Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(1, "SHORT_BINBYTES"), "SHORT_BINBYTES")));
         return;
-      case kBinBytes: Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(4, "BINBYTES"), "BINBYTES"))); return;
-      case kBinBytes8: Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(8, "BINBYTES8"), "BINBYTES8"))); return;
+      case kBinBytes:
+        Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(4, "BINBYTES"), "BINBYTES")));
+        return;
+      case kBinBytes8:
+        Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(8, "BINBYTES8"), "BINBYTES8")));
+        return;
       case kByteArray8:
         Push(NewText(PickleKind::kByteArray, Take(ReadUnsigned(8, "BYTEARRAY8"), "BYTEARRAY8")));
         return;
-      case kNextBuffer: Fail("pickle uses out-of-band buffers (NEXT_BUFFER), which are not supported");
-      case kReadOnlyBuffer: Top(); return;
+      case kNextBuffer:
+        Fail("pickle uses out-of-band buffers (NEXT_BUFFER), which are not supported");
+      case kReadOnlyBuffer:
+        Top();
+        return;
 
       // --- containers
-      case kEmptyTuple: Push(Tuple({})); return;
+      case kEmptyTuple:
+        Push(Tuple({}));
+        return;
       case kTuple1: {
         PickleValue* a = Pop();
         Push(Tuple({a}));
@@ -769,8 +842,12 @@ class PickleMachine {
         Push(Tuple({a, b, c}));
         return;
       }
-      case kTuple: Push(Tuple(PopMark())); return;
-      case kEmptyList: Push(NewContainer(PickleKind::kList)); return;
+      case kTuple:
+        Push(Tuple(PopMark()));
+        return;
+      case kEmptyList:
+        Push(NewContainer(PickleKind::kList));
+        return;
       case kList: {
         PickleValue* list = NewContainer(PickleKind::kList);
         list->body->items = PopMark();
@@ -787,7 +864,9 @@ class PickleMachine {
         AddItems(Top(), std::move(items), "APPENDS");
         return;
       }
-      case kEmptyDict: Push(NewContainer(PickleKind::kDict)); return;
+      case kEmptyDict:
+        Push(NewContainer(PickleKind::kDict));
+        return;
       case kDict: {
         std::vector<PickleRef> kv = PopMark();
         PickleValue* dict = NewContainer(PickleKind::kDict);
@@ -806,7 +885,9 @@ class PickleMachine {
         AddEntries(Top(), kv, "SETITEMS");
         return;
       }
-      case kEmptySet: Push(NewContainer(PickleKind::kSet)); return;
+      case kEmptySet:
+        Push(NewContainer(PickleKind::kSet));
+        return;
       case kAddItems: {
         std::vector<PickleRef> items = PopMark();
         PickleValue* set = Top();
@@ -822,13 +903,27 @@ class PickleMachine {
       }
 
       // --- memo
-      case kPut: Put(static_cast<uint64_t>(ParseDecimal(ReadLine("PUT"), "PUT"))); return;
-      case kBinPut: Put(ReadUnsigned(1, "BINPUT")); return;
-      case kLongBinPut: Put(ReadUnsigned(4, "LONG_BINPUT")); return;
-      case kMemoize: Put(memo_.size()); return;
-      case kGet: Get(static_cast<uint64_t>(ParseDecimal(ReadLine("GET"), "GET"))); return;
-      case kBinGet: Get(ReadUnsigned(1, "BINGET")); return;
-      case kLongBinGet: Get(ReadUnsigned(4, "LONG_BINGET")); return;
+      case kPut:
+        Put(static_cast<uint64_t>(ParseDecimal(ReadLine("PUT"), "PUT")));
+        return;
+      case kBinPut:
+        Put(ReadUnsigned(1, "BINPUT"));
+        return;
+      case kLongBinPut:
+        Put(ReadUnsigned(4, "LONG_BINPUT"));
+        return;
+      case kMemoize:
+        Put(memo_.size());
+        return;
+      case kGet:
+        Get(static_cast<uint64_t>(ParseDecimal(ReadLine("GET"), "GET")));
+        return;
+      case kBinGet:
+        Get(ReadUnsigned(1, "BINGET"));
+        return;
+      case kLongBinGet:
+        Get(ReadUnsigned(4, "LONG_BINGET"));
+        return;
 
       // --- globals and objects
       case kGlobal: {
@@ -894,10 +989,12 @@ class PickleMachine {
         return;
       }
       case kPersId:
-      case kBinPersId: Fail("pickle uses persistent IDs, which are not supported");
+      case kBinPersId:
+        Fail("pickle uses persistent IDs, which are not supported");
       case kExt1:
       case kExt2:
-      case kExt4: Fail("pickle uses the copyreg extension registry, which is not supported");
+      case kExt4:
+        Fail("pickle uses the copyreg extension registry, which is not supported");
       default: {
         static const char* kHex = "0123456789abcdef";
         Fail(std::string("unknown pickle opcode 0x") + kHex[op >> 4] + kHex[op & 15]);
@@ -964,21 +1061,39 @@ void Render(PickleRef v, int depth, std::string& out) {
     out += close;
   };
   switch (v->kind) {
-    case PickleKind::kNone: out += "None"; return;
-    case PickleKind::kBool: out += v->boolean ? "True" : "False"; return;
-    case PickleKind::kInt: out += std::to_string(v->integer); return;
-    case PickleKind::kBigInt: out += "<" + std::to_string(v->text.size()) + "-byte int>"; return;
+    case PickleKind::kNone:
+      out += "None";
+      return;
+    case PickleKind::kBool:
+      out += v->boolean ? "True" : "False";
+      return;
+    case PickleKind::kInt:
+      out += std::to_string(v->integer);
+      return;
+    case PickleKind::kBigInt:
+      out += "<" + std::to_string(v->text.size()) + "-byte int>";
+      return;
     case PickleKind::kFloat: {
       char buf[32];
       auto res = std::to_chars(buf, buf + sizeof buf, v->real);
       out.append(buf, res.ptr);
       return;
     }
-    case PickleKind::kStr: quoted("", v->text); return;
-    case PickleKind::kBytes: quoted("b", v->text); return;
-    case PickleKind::kByteArray: quoted("bytearray(b", v->text); out += ')'; return;
-    case PickleKind::kGlobal: out += v->TypeName(); return;
-    default: break;
+    case PickleKind::kStr:
+      quoted("", v->text);
+      return;
+    case PickleKind::kBytes:
+      quoted("b", v->text);
+      return;
+    case PickleKind::kByteArray:
+      quoted("bytearray(b", v->text);
+      out += ')';
+      return;
+    case PickleKind::kGlobal:
+      out += v->TypeName();
+      return;
+    default:
+      break;
   }
   if (depth <= 0) {
     out += "<";
@@ -987,9 +1102,15 @@ void Render(PickleRef v, int depth, std::string& out) {
     return;
   }
   switch (v->kind) {
-    case PickleKind::kTuple: sequence(v->body->items, '(', ')'); return;
-    case PickleKind::kList: sequence(v->body->items, '[', ']'); return;
-    case PickleKind::kSet: sequence(v->body->items, '{', '}'); return;
+    case PickleKind::kTuple:
+      sequence(v->body->items, '(', ')');
+      return;
+    case PickleKind::kList:
+      sequence(v->body->items, '[', ']');
+      return;
+    case PickleKind::kSet:
+      sequence(v->body->items, '{', '}');
+      return;
     case PickleKind::kFrozenSet:
       out += "frozenset";
       sequence(v->body->items, '{', '}');
@@ -1024,7 +1145,8 @@ void Render(PickleRef v, int depth, std::string& out) {
       }
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 

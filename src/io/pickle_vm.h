@@ -74,8 +74,8 @@ struct PickleValue {
   bool boolean = false;
   int64_t integer = 0;
   double real = 0;
-  std::string_view text;  // str, bytes, bytearray, bigint; global: module
-  std::string_view name;  // global: qualified name
+  std::string_view text;       // str, bytes, bytearray, bigint; global: module
+  std::string_view name;       // global: qualified name
   PickleBody* body = nullptr;  // tuple, list, dict, set, frozenset, object
   uint64_t offset = 0;         // offset of the opcode that made it (for messages)
 

@@ -15,8 +15,9 @@ namespace {
 
 using namespace std::string_literals;
 
-std::shared_ptr<const PickleDocument> RunBytes(const std::string& bytes, const PickleAllowList& allow = PickleAllowList::DataBasics(),
-                                          const PickleLimits& limits = {}) {
+std::shared_ptr<const PickleDocument> RunBytes(const std::string& bytes,
+                                               const PickleAllowList& allow = PickleAllowList::DataBasics(),
+                                               const PickleLimits& limits = {}) {
   return RunPickle(FileBuffer::FromString("t.pkl", bytes), allow, limits);
 }
 
@@ -40,7 +41,8 @@ std::string SG(const std::string& module, const std::string& name) { return U(mo
 
 TEST(PickleVm, Protocol0TextOpcodes) {
   // [1, 2.5, "a'b\n", u"é\\", True, False, 12345678901234567890, -7, "x"]
-  auto doc = RunBytes("(lp0\nI1\naF2.5\naS'a\\'b\\n'\np1\naV\\u00e9\\u005c\np2\naI01\naI00\naL12345678901234567890L\naL-7L\nag1\na.");
+  auto doc = RunBytes(
+      "(lp0\nI1\naF2.5\naS'a\\'b\\n'\np1\naV\\u00e9\\u005c\np2\naI01\naI00\naL12345678901234567890L\naL-7L\nag1\na.");
   PickleRef root = doc->root();
   ASSERT_EQ(root->kind, PickleKind::kList);
   const auto& items = root->Items();
@@ -77,7 +79,9 @@ TEST(PickleVm, Protocol1And2Binary) {
   // protocol 2: (BININT1 5, BININT2 300, BININT -2, LONG1 -129, LONG1 2^64 (9 bytes), BINFLOAT -0.5, NEWTRUE, NONE)
   std::string p = "\x80\x02("s + "K\x05" + "M\x2c\x01" + "J\xfe\xff\xff\xff" + "\x8a\x02\x7f\xff" +
                   "\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01"s + "G\xbf\xe0\x00\x00\x00\x00\x00\x00"s + "\x88N" +
-                  "T\x03\x00\x00\x00" "abc"s + "U\x02\xff\xfe" + "t.";
+                  "T\x03\x00\x00\x00"
+                  "abc"s +
+                  "U\x02\xff\xfe" + "t.";
   auto doc = RunBytes(p);
   const auto& t = doc->root()->Items();
   ASSERT_EQ(t.size(), 10u);
@@ -90,7 +94,7 @@ TEST(PickleVm, Protocol1And2Binary) {
   EXPECT_EQ(t[5]->real, -0.5);
   EXPECT_TRUE(t[6]->boolean);
   EXPECT_TRUE(t[7]->IsNone());
-  EXPECT_EQ(t[8]->kind, PickleKind::kStr);  // Python 2 str, ASCII
+  EXPECT_EQ(t[8]->kind, PickleKind::kStr);    // Python 2 str, ASCII
   EXPECT_EQ(t[9]->kind, PickleKind::kBytes);  // Python 2 str, not ASCII
   EXPECT_EQ(doc->protocol(), 2);
 }
@@ -146,15 +150,19 @@ TEST(PickleVm, DataHelpersAreEvaluatedNotCalled) {
   // copyreg._reconstructor(cls, object, None); __builtin__ mapped to builtins on protocol 2.
   PickleAllowList allow = PickleAllowList::DataBasics();
   allow.Allow("numpy", "dtype");
-  std::string p = "\x80\x02(c_codecs\nencode\nX\x04\x00\x00\x00\xc3\xbf\x00" "AX\x06\x00\x00\x00latin1\x86R"s +
-                  "c__builtin__\nbytearray\nC\x02xy\x85R" + "c__builtin__\nset\n]K\x01\x61\x85R" +
-                  "c__builtin__\nfrozenset\n]\x85R" + "ccopy_reg\n_reconstructor\ncnumpy\ndtype\nc__builtin__\nobject\nN\x87R" +
-                  "t.";
+  std::string p =
+      "\x80\x02(c_codecs\nencode\nX\x04\x00\x00\x00\xc3\xbf\x00"
+      "AX\x06\x00\x00\x00latin1\x86R"s +
+      "c__builtin__\nbytearray\nC\x02xy\x85R" + "c__builtin__\nset\n]K\x01\x61\x85R" +
+      "c__builtin__\nfrozenset\n]\x85R" + "ccopy_reg\n_reconstructor\ncnumpy\ndtype\nc__builtin__\nobject\nN\x87R" +
+      "t.";
   auto doc = RunBytes(p, allow);
   const auto& t = doc->root()->Items();
   ASSERT_EQ(t.size(), 5u);
   EXPECT_EQ(t[0]->kind, PickleKind::kBytes);
-  EXPECT_EQ(t[0]->text, "\xff\x00" "A"s);
+  EXPECT_EQ(t[0]->text,
+            "\xff\x00"
+            "A"s);
   EXPECT_EQ(t[1]->kind, PickleKind::kByteArray);
   EXPECT_EQ(t[1]->text, "xy");
   EXPECT_EQ(t[2]->kind, PickleKind::kSet);
@@ -168,8 +176,8 @@ TEST(PickleVm, PartialCallsAreFlattened) {
   // partial(numpy.dtype, 'f8', align=False)(True) -> Object numpy.dtype('f8', True) with kwargs {align: False}.
   PickleAllowList allow = PickleAllowList::DataBasics();
   allow.Allow("numpy", "dtype");
-  std::string p = "\x80\x04" + SG("functools", "partial") + SG("numpy", "dtype") + "\x85R(" + SG("numpy", "dtype") + U("f8") + "\x85}" +
-      U("align") + "\x89sNtb\x88\x85R.";
+  std::string p = "\x80\x04" + SG("functools", "partial") + SG("numpy", "dtype") + "\x85R(" + SG("numpy", "dtype") +
+                  U("f8") + "\x85}" + U("align") + "\x89sNtb\x88\x85R.";
   auto doc = RunBytes(p, allow);
   PickleRef obj = doc->root();
   ASSERT_TRUE(obj->IsObjectOf("numpy", "dtype")) << PickleDebugString(obj);
@@ -196,9 +204,10 @@ TEST(PickleVm, NumpyArraysBothForms) {
   PickleAllowList allow = PickleAllowList::DataBasics();
   AllowNumpyArrays(allow);
   // _frombuffer(bytearray(<2 x big-endian int16>), dtype('i2') with '>' byte order, (2,), 'C')
-  std::string dtype = SG("numpy", "dtype") + U("i2") + "\x89\x88\x87R(K\x03" + U(">") + "NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"s;
-  std::string p = "\x80\x05" + SG("numpy.core.numeric", "_frombuffer") + "(\x96\x04\x00\x00\x00\x00\x00\x00\x00\x01\x02\xff\xfe"s +
-                  dtype + "K\x02\x85" + U("C") + "tR.";
+  std::string dtype =
+      SG("numpy", "dtype") + U("i2") + "\x89\x88\x87R(K\x03" + U(">") + "NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"s;
+  std::string p = "\x80\x05" + SG("numpy.core.numeric", "_frombuffer") +
+                  "(\x96\x04\x00\x00\x00\x00\x00\x00\x00\x01\x02\xff\xfe"s + dtype + "K\x02\x85" + U("C") + "tR.";
   auto doc = RunBytes(p, allow);
   NumpyArray a = ReadNumpyArray(doc->root(), "t.pkl", "array");
   EXPECT_EQ(a.size, 2u);
@@ -213,7 +222,9 @@ TEST(PickleVm, NumpyArraysBothForms) {
     ReadNumpyArray(bad_doc->root(), "t.pkl", "array");
     ADD_FAILURE();
   } catch (const core::InputError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("t.pkl: array: numpy array data has 4 bytes, shape and dtype 'i2' need 6 (offset ", 0), 0u)
+    EXPECT_EQ(std::string(e.what()).rfind(
+                  "t.pkl: array: numpy array data has 4 bytes, shape and dtype 'i2' need 6 (offset ", 0),
+              0u)
         << e.what();
   }
 }
@@ -225,7 +236,9 @@ TEST(PickleVm, DamageMessages) {
   EXPECT_EQ(ErrorOf(""), "t.pkl: empty pickle (offset 0)");
   EXPECT_EQ(ErrorOf("\x80\x04K"), "t.pkl: truncated pickle: BININT1 needs 1 bytes, 0 remain (offset 2)");
   EXPECT_EQ(ErrorOf("\x80\x04N"), "t.pkl: truncated pickle: no STOP opcode before the end (offset 2)");
-  EXPECT_EQ(ErrorOf("\x80\x04X\xff\xff\xff\x7f" "ab."), "t.pkl: truncated pickle: BINUNICODE needs 2147483647 bytes, 3 remain (offset 2)");
+  EXPECT_EQ(ErrorOf("\x80\x04X\xff\xff\xff\x7f"
+                    "ab."),
+            "t.pkl: truncated pickle: BINUNICODE needs 2147483647 bytes, 3 remain (offset 2)");
   EXPECT_EQ(ErrorOf("\x80\x04\x8e\xff\xff\xff\xff\xff\xff\xff\xff."),
             "t.pkl: truncated pickle: BINBYTES8 needs 18446744073709551615 bytes, 1 remain (offset 2)");
   EXPECT_EQ(ErrorOf("\x80\x04\x95\x00\x00\x00\x00\x00\x00\x01\x00N."s),
@@ -238,8 +251,10 @@ TEST(PickleVm, DamageMessages) {
   EXPECT_EQ(ErrorOf("\x80\x04]N\x62."), "t.pkl: BUILD on a list (offset 4)");
   EXPECT_EQ(ErrorOf("\x80\x04}(Nu."), "t.pkl: SETITEMS with an odd number of items (offset 5)");
   EXPECT_EQ(ErrorOf("\x80\x04\xff."), "t.pkl: unknown pickle opcode 0xff (offset 2)");
-  EXPECT_EQ(ErrorOf("\x80\x05\x97."), "t.pkl: pickle uses out-of-band buffers (NEXT_BUFFER), which are not supported (offset 2)");
-  EXPECT_EQ(ErrorOf("\x80\x02\x82\x01."), "t.pkl: pickle uses the copyreg extension registry, which is not supported (offset 2)");
+  EXPECT_EQ(ErrorOf("\x80\x05\x97."),
+            "t.pkl: pickle uses out-of-band buffers (NEXT_BUFFER), which are not supported (offset 2)");
+  EXPECT_EQ(ErrorOf("\x80\x02\x82\x01."),
+            "t.pkl: pickle uses the copyreg extension registry, which is not supported (offset 2)");
   EXPECT_EQ(ErrorOf("\x80\x02Q."), "t.pkl: pickle uses persistent IDs, which are not supported (offset 2)");
   EXPECT_EQ(ErrorOf("I12x\n."), "t.pkl: bad INT value '12x' (offset 0)");
   EXPECT_EQ(ErrorOf("I99999999999999999999\n."), "t.pkl: INT value out of the 64-bit range (offset 0)");
@@ -248,7 +263,8 @@ TEST(PickleVm, DamageMessages) {
   EXPECT_EQ(ErrorOf("Fnotanumber\n."), "t.pkl: bad FLOAT value 'notanumber' (offset 0)");
   EXPECT_EQ(ErrorOf("cos"), "t.pkl: truncated pickle: GLOBAL has no end of line (offset 0)");
   EXPECT_EQ(ErrorOf("\x80\x04K\x01K\x02\x93."), "t.pkl: STACK_GLOBAL needs two strings (offset 6)");
-  EXPECT_EQ(ErrorOf("\x80\x04K\x01)R."), "t.pkl: pickle calls a value of type int; only allowed globals may be called (offset 5)");
+  EXPECT_EQ(ErrorOf("\x80\x04K\x01)R."),
+            "t.pkl: pickle calls a value of type int; only allowed globals may be called (offset 5)");
   EXPECT_EQ(ErrorOf("\x80\x04K\x01K\x02R."), "t.pkl: REDUCE arguments are not a tuple (offset 6)");
 }
 
@@ -288,33 +304,48 @@ std::vector<Evil> EvilPickles(const std::string& path) {
     return "X"s + std::string(reinterpret_cast<const char*>(&n), 4) + s;
   };
   return {
-      {"GLOBAL os.system (protocol 0)", "cos\nsystem\n(S'" + cmd + "'\ntR.", "pickle refers to os.system, which is not allowed (offset 0)"},
+      {"GLOBAL os.system (protocol 0)", "cos\nsystem\n(S'" + cmd + "'\ntR.",
+       "pickle refers to os.system, which is not allowed (offset 0)"},
       {"STACK_GLOBAL os.system", "\x80\x04" + SG("os", "system") + bu(cmd) + "\x85R.",
        "pickle refers to os.system, which is not allowed (offset 14)"},
       {"INST os.system", "(S'" + cmd + "'\nios\nsystem\n.",
        "pickle refers to os.system, which is not allowed (offset " + std::to_string(cmd.size() + 5) + ")"},
-      {"OBJ os.system", "(cos\nsystem\nS'" + cmd + "'\no.", "pickle refers to os.system, which is not allowed (offset 1)"},
+      {"OBJ os.system", "(cos\nsystem\nS'" + cmd + "'\no.",
+       "pickle refers to os.system, which is not allowed (offset 1)"},
       {"builtins.eval", "\x80\x04" + SG("builtins", "eval") + bu("__import__('os').system('" + cmd + "')") + "\x85R.",
        "pickle refers to builtins.eval, which is not allowed (offset 18)"},
       {"builtins.exec", "\x80\x04" + SG("builtins", "exec") + bu("open('" + path + "', 'w')") + "\x85R.",
        "pickle refers to builtins.exec, which is not allowed (offset 18)"},
-      {"subprocess.Popen", "\x80\x04" + SG("subprocess", "Popen") + "]" + bu("touch") + "\x61" + bu(path) + "\x61\x85R.",
+      {"subprocess.Popen",
+       "\x80\x04" + SG("subprocess", "Popen") + "]" + bu("touch") + "\x61" + bu(path) + "\x61\x85R.",
        "pickle refers to subprocess.Popen, which is not allowed (offset 21)"},
-      {"posix.system", "\x80\x02" "cposix\nsystem\n" + bu(cmd) + "\x85R.",
+      {"posix.system",
+       "\x80\x02"
+       "cposix\nsystem\n" +
+           bu(cmd) + "\x85R.",
        "pickle refers to posix.system, which is not allowed (offset 2)"},
-      {"__builtin__.eval (Python 2 name)", "\x80\x02" "c__builtin__\neval\n" + bu("__import__('os').system('" + cmd + "')") + "\x85R.",
+      {"__builtin__.eval (Python 2 name)",
+       "\x80\x02"
+       "c__builtin__\neval\n" +
+           bu("__import__('os').system('" + cmd + "')") + "\x85R.",
        "pickle refers to __builtin__.eval, which is not allowed (offset 2)"},
       {"builtins.open", "\x80\x04" + SG("builtins", "open") + bu(path) + U("w") + "\x86R.",
        "pickle refers to builtins.open, which is not allowed (offset 18)"},
       // Allowed wrappers around a forbidden callable.
-      {"functools.partial(os.system)", "\x80\x04" + SG("functools", "partial") + SG("os", "system") + bu(cmd) + "\x86R)R.",
+      {"functools.partial(os.system)",
+       "\x80\x04" + SG("functools", "partial") + SG("os", "system") + bu(cmd) + "\x86R)R.",
        "pickle refers to os.system, which is not allowed (offset 35)"},
       {"copyreg._reconstructor(subprocess.Popen)",
-       "\x80\x02" "ccopyreg\n_reconstructor\ncsubprocess\nPopen\ncbuiltins\nobject\nN\x87R.",
+       "\x80\x02"
+       "ccopyreg\n_reconstructor\ncsubprocess\nPopen\ncbuiltins\nobject\nN\x87R.",
        "pickle refers to subprocess.Popen, which is not allowed (offset 26)"},
-      {"numpy _reconstruct(os.system)", "\x80\x04" + SG("numpy.core.multiarray", "_reconstruct") + SG("os", "system") + ")C\x01" "b\x87R.",
+      {"numpy _reconstruct(os.system)",
+       "\x80\x04" + SG("numpy.core.multiarray", "_reconstruct") + SG("os", "system") +
+           ")C\x01"
+           "b\x87R.",
        "pickle refers to os.system, which is not allowed (offset 52)"},
-      {"builtins.getattr on an allowed class", "\x80\x04" + SG("builtins", "getattr") + SG("numpy", "ndarray") + U("__reduce__") + "\x86R.",
+      {"builtins.getattr on an allowed class",
+       "\x80\x04" + SG("builtins", "getattr") + SG("numpy", "ndarray") + U("__reduce__") + "\x86R.",
        "pickle refers to builtins.getattr, which is not allowed (offset 21)"},
       // Attribute paths through allowed names (protocol 4 qualified names) are not allowed names.
       {"dotted qualname", "\x80\x04" + SG("pandas.core.frame", "DataFrame.__init__.__globals__") + ".",
@@ -376,9 +407,14 @@ TEST(PickleVm, AllowListMatchesModuleAndNameExactly) {
 
 TEST(PickleVm, Python2NamesMapOnlyBeforeProtocol3) {
   // On protocol 3+ "__builtin__" is an ordinary (unknown) module.
-  EXPECT_EQ(ErrorOf("\x80\x03" "c__builtin__\nset\n)R."),
+  EXPECT_EQ(ErrorOf("\x80\x03"
+                    "c__builtin__\nset\n)R."),
             "t.pkl: pickle refers to __builtin__.set, which is not allowed (offset 2)");
-  EXPECT_EQ(RunBytes("\x80\x02" "c__builtin__\nset\n)R.")->root()->kind, PickleKind::kSet);
+  EXPECT_EQ(RunBytes("\x80\x02"
+                     "c__builtin__\nset\n)R.")
+                ->root()
+                ->kind,
+            PickleKind::kSet);
 }
 
 }  // namespace
