@@ -178,23 +178,25 @@ async function writeDuckDb(manifest) {
     }
     return parts.join(' UNION ALL ');
   };
+  // DuckDB's PARQUET_VERSION v2 selects the v2 encodings (DELTA_*, BYTE_STREAM_SPLIT,
+  // RLE_DICTIONARY) but DuckDB 1.5 still writes v1 data page headers.
   const files = [
-    // name, table, options, page version, codec, dictionary
-    ['duckdb_v1_snappy.parquet', 'flows', 'COMPRESSION snappy', 1, 'SNAPPY', 'yes'],
-    ['duckdb_v1_uncompressed_plain.parquet', 'flows', 'COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1', 1, 'UNCOMPRESSED', 'no'],
-    ['duckdb_v1_gzip.parquet', 'flows', 'COMPRESSION gzip', 1, 'GZIP', 'yes'],
-    ['duckdb_v2_zstd.parquet', 'flows', 'COMPRESSION zstd, PARQUET_VERSION v2', 2, 'ZSTD', 'yes'],
-    ['duckdb_v2_lz4raw_plain.parquet', 'flows', 'COMPRESSION lz4_raw, PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 1', 2, 'LZ4_RAW', 'no'],
-    ['duckdb_v1_zstd_types.parquet', 'types', 'COMPRESSION zstd', 1, 'ZSTD', 'yes'],
-    ['duckdb_v2_snappy_types_plain.parquet', 'types', 'COMPRESSION snappy, PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 1', 2, 'SNAPPY', 'no'],
+    // name, table, options, encodings, codec, dictionary
+    ['duckdb_v1_snappy.parquet', 'flows', 'COMPRESSION snappy', 'v1', 'SNAPPY', 'yes'],
+    ['duckdb_v1_uncompressed_plain.parquet', 'flows', 'COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1', 'v1', 'UNCOMPRESSED', 'no'],
+    ['duckdb_v1_gzip.parquet', 'flows', 'COMPRESSION gzip', 'v1', 'GZIP', 'yes'],
+    ['duckdb_v2_zstd.parquet', 'flows', 'COMPRESSION zstd, PARQUET_VERSION v2', 'v2', 'ZSTD', 'yes'],
+    ['duckdb_v2_lz4raw_plain.parquet', 'flows', 'COMPRESSION lz4_raw, PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 1', 'v2', 'LZ4_RAW', 'no'],
+    ['duckdb_v1_zstd_types.parquet', 'types', 'COMPRESSION zstd', 'v1', 'ZSTD', 'yes'],
+    ['duckdb_v2_snappy_types_plain.parquet', 'types', 'COMPRESSION snappy, PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 1', 'v2', 'SNAPPY', 'no'],
   ];
-  for (const [name, table, options, pageVersion, codec, dictionary] of files) {
+  for (const [name, table, options, encodings, codec, dictionary] of files) {
     const columns = table === 'flows' ? flowColumns.map(([n]) => n) : typeColumns;
     const path = join(outDir, name);
     await c.run(`COPY (${grouped(table, columns)}) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE ${kRowGroup}, ${options})`);
     const groups = (await c.runAndReadAll(`SELECT count(*) FROM parquet_metadata('${path}') WHERE column_id = 0`)).getRows()[0][0];
     if (Number(groups) !== kRows / kRowGroup) throw new Error(`${name}: ${groups} row groups`);
-    manifest.push([name, `${table}_expected.csv`, `DuckDB ${version}`, pageVersion, codec, dictionary, kRowGroup]);
+    manifest.push([name, `${table}_expected.csv`, `DuckDB ${version}`, 1, encodings, codec, dictionary, kRowGroup]);
   }
   return version;
 }
@@ -269,7 +271,8 @@ function writeHyparquet(manifest) {
     });
     writeFileSync(join(outDir, name), new Uint8Array(buffer));
     const expected = columnData.some((c) => c.name === 'Flag') ? 'flows_flag_expected.csv' : 'flows_expected.csv';
-    manifest.push([name, expected, `hyparquet-writer ${version}`, 2, codec, dictionary, kRowGroup]);
+    const encodings = columnData.some((c) => c.encoding?.startsWith('DELTA')) ? 'v2' : 'v1';
+    manifest.push([name, expected, `hyparquet-writer ${version}`, 2, encodings, codec, dictionary, kRowGroup]);
   }
   return version;
 }
@@ -287,7 +290,7 @@ writeCsv(join(outDir, 'flows_expected.csv'), flowNames, flows.map((f) => flowNam
 writeCsv(join(outDir, 'flows_flag_expected.csv'), [...flowNames, 'Flag'],
          flows.map((f, i) => [...flowNames.map((n) => f[n]), i % 11 === 0 ? null : f.TotPkts % 3 === 0 ? 1 : 0]));
 writeCsv(join(outDir, 'types_expected.csv'), typeColumns, typeRows.map((cells) => cells.map(([, e]) => e)));
-writeCsv(join(outDir, 'fixtures.csv'), ['file', 'expected', 'writer', 'page_version', 'codec', 'dictionary', 'row_group_rows'], manifest);
+writeCsv(join(outDir, 'fixtures.csv'), ['file', 'expected', 'writer', 'data_page_version', 'encodings', 'codec', 'dictionary', 'row_group_rows'], manifest);
 
 for (const [name] of manifest) {
   const size = statSync(join(outDir, name)).size;
@@ -304,9 +307,11 @@ signed/unsigned integers, FLOAT, DECIMAL in INT32/INT64/FIXED_LEN_BYTE_ARRAY,
 TIMESTAMP in ms/us/ns, DATE, TIME) in \`types\`.
 
 Writers (independent implementations):
-- DuckDB ${duckVersion} through the npm package @duckdb/node-api: data pages v1 and v2
-  (\`PARQUET_VERSION v2\`), dictionary on and off (\`DICTIONARY_SIZE_LIMIT 1\`), codecs
-  SNAPPY, GZIP, ZSTD, LZ4_RAW, UNCOMPRESSED.
+- DuckDB ${duckVersion} through the npm package @duckdb/node-api: data pages v1 with
+  the v1 encodings (PLAIN, PLAIN_DICTIONARY) and, with \`PARQUET_VERSION v2\`, the v2
+  encodings (RLE_DICTIONARY, DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY,
+  BYTE_STREAM_SPLIT; DuckDB keeps v1 page headers even then); dictionary on and
+  off (\`DICTIONARY_SIZE_LIMIT 1\`); codecs SNAPPY, GZIP, ZSTD, LZ4_RAW, UNCOMPRESSED.
 - hyparquet-writer ${hyparquetVersion} (npm): data pages v2; PLAIN, RLE_DICTIONARY, RLE
   booleans, DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY,
   BYTE_STREAM_SPLIT; codecs SNAPPY, GZIP (node:zlib), UNCOMPRESSED, and the
@@ -314,8 +319,8 @@ Writers (independent implementations):
   each holding literal-only LZ4 blocks made by the script.
 - Node ${process.version}.
 
-\`fixtures.csv\` lists each file with its writer, page version, codec, dictionary
-use and row-group size, and the CSV of values it must read back as
+\`fixtures.csv\` lists each file with its writer, data page version, encoding
+family, codec, dictionary use and row-group size, and the CSV of values it must read back as
 (\`*_expected.csv\`: numbers as botrecon reads them — TIMESTAMP/DATE as seconds
 since the Unix epoch, TIME as seconds since midnight, DECIMAL scaled — and
 empty cells for nulls).

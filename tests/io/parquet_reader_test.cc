@@ -721,12 +721,13 @@ TEST(ParquetFixtures, EveryFixtureReadsItsExpectedValues) {
   std::set<std::string> writers;
   for (size_t m = 1; m < manifest.size(); ++m) {
     const auto& entry = manifest[m];
-    ASSERT_EQ(entry.size(), 7u);
+    ASSERT_EQ(entry.size(), 8u);
     const std::string& name = entry[0];
     writers.insert(entry[2].substr(0, entry[2].find(' ')));
-    SCOPED_TRACE(name + " (" + entry[2] + ", page v" + entry[3] + ", " + entry[4] + ", dictionary " + entry[5] + ")");
+    SCOPED_TRACE(name + " (" + entry[2] + ", data page v" + entry[3] + ", " + entry[4] + " encodings, " + entry[5] +
+                 ", dictionary " + entry[6] + ")");
     auto expected = ReadCsv(Fixture(entry[1]));
-    size_t group_rows = std::stoul(entry[6]);
+    size_t group_rows = std::stoul(entry[7]);
     Table t = ReadAll(FileBuffer::Load(Fixture(name)), 64);
     ASSERT_EQ(t.names, expected[0]);
     ASSERT_EQ(t.rows, expected.size() - 1);
