@@ -1452,7 +1452,11 @@ class ColumnChunkReader {
       case kInt64:
         ints_.resize(n);
         decoder.Ints(ints_.data(), n);
-        for (size_t i = 0; i < n; ++i) out[i] = c.FromInt(ints_[i]);
+        if (c.kind == Conversion::Kind::kSigned && c.multiplier == 1 && c.divisor == 1) {
+          for (size_t i = 0; i < n; ++i) out[i] = static_cast<double>(ints_[i]);
+        } else {
+          for (size_t i = 0; i < n; ++i) out[i] = c.FromInt(ints_[i]);
+        }
         return;
       case kFloat:
       case kDouble:
@@ -1465,7 +1469,8 @@ class ColumnChunkReader {
     }
   }
 
-  // Page bytes [begin, end) for `size` bytes at pos_, decompressed if needed.
+  // Reads pages until a data page with values is set up (a dictionary page is
+  // read on the way, index pages and unknown page types are skipped).
   void NextPage(core::ColumnBatch& batch) {
     for (;;) {
       if (rows_left_in_chunk_ == 0) throw core::InternalError("column read past its row group");
@@ -1498,7 +1503,8 @@ class ColumnChunkReader {
     }
   }
 
-  // Uncompressed bytes of a page body (or of its part after the v2 levels).
+  // The uncompressed bytes [begin, end) of a page body (or of its part after
+  // the v2 levels), decompressed into page_owner_ if needed.
   std::pair<Bytes, Bytes> PageData(Bytes body, size_t compressed, int64_t uncompressed, bool compressed_flag) {
     if (codec_ == kUncompressed || !compressed_flag) {
       if (static_cast<int64_t>(compressed) != uncompressed) {
@@ -1507,6 +1513,10 @@ class ColumnChunkReader {
       }
       page_owner_.reset();
       return {body, body + compressed};
+    }
+    if (compressed == 0 && uncompressed == 0) {  // an empty values section (an all-null v2 page)
+      page_owner_.reset();
+      return {body, body};
     }
     auto buffer = Decompress(codec_, body, compressed, uncompressed, page_where_);
     Bytes data = buffer->data.get();
@@ -1722,6 +1732,7 @@ class ParquetReader : public SequentialReader {
   uint64_t bytes_consumed() const override { return bytes_consumed_; }
 
   void SetProjection(const std::vector<int>& column_indices) override {
+    if (next_group_ > 0) throw core::InternalError("SetProjection after reading started");
     for (int index : column_indices) {
       if (index < 0 || static_cast<size_t>(index) >= columns_.size()) {
         throw core::InternalError("projection index " + std::to_string(index) + " out of range");
