@@ -19,8 +19,8 @@
 //
 // Not supported (clear errors): nested schemas (groups, repeated fields),
 // encrypted files, column data in other files, BROTLI and LZO codecs.
-#include <snappy-c.h>
 #include <lz4.h>
+#include <snappy-c.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -121,16 +121,10 @@ const char* PhysicalTypeName(int32_t type) {
 }
 
 std::string EncodingName(int32_t encoding) {
-  static const char* const kNames[] = {"PLAIN",
-                                       "GROUP_VAR_INT",
-                                       "PLAIN_DICTIONARY",
-                                       "RLE",
-                                       "BIT_PACKED",
-                                       "DELTA_BINARY_PACKED",
-                                       "DELTA_LENGTH_BYTE_ARRAY",
-                                       "DELTA_BYTE_ARRAY",
-                                       "RLE_DICTIONARY",
-                                       "BYTE_STREAM_SPLIT"};
+  static const char* const kNames[] = {
+      "PLAIN",          "GROUP_VAR_INT",       "PLAIN_DICTIONARY",        "RLE",
+      "BIT_PACKED",     "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY",
+      "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
   if (encoding >= 0 && encoding < 10) return kNames[encoding];
   return "encoding " + std::to_string(encoding);
 }
@@ -205,8 +199,8 @@ LogicalType ReadLogicalType(CompactDecoder& d) {
   d.ReadStruct([&](const FieldHeader& f) {
     if (!d.Is(f, CType::kStruct)) return;
     switch (f.id) {
-      case 1:  // STRING
-      case 4:  // ENUM
+      case 1:   // STRING
+      case 4:   // ENUM
       case 12:  // JSON
         out.kind = Kind::kString;
         d.Skip(CType::kStruct);
@@ -1116,8 +1110,8 @@ class DeltaByteArrayDecoder : public ValueDecoder {
   DeltaByteArrayDecoder(Bytes data, Bytes end, const std::string* where)
       : prefixes_(data, end, where), suffixes_(prefixes_.End(), end, where), where_(where) {
     if (prefixes_.total() != suffixes_.total()) {
-      throw core::InputError(*where + ": DELTA_BYTE_ARRAY has " + std::to_string(prefixes_.total()) +
-                             " prefixes but " + std::to_string(suffixes_.total()) + " suffixes");
+      throw core::InputError(*where + ": DELTA_BYTE_ARRAY has " + std::to_string(prefixes_.total()) + " prefixes but " +
+                             std::to_string(suffixes_.total()) + " suffixes");
     }
   }
   void Ints(int64_t*, size_t) override { throw core::InternalError("byte arrays read as integers"); }
@@ -1230,9 +1224,9 @@ bool TryLz4Hadoop(Bytes src, size_t size, Buffer& out) {
     uint32_t block_size = LoadBe32(src + in + 4);
     in += 8;
     if (block_size > size - in || raw_size > out.size - produced) return false;
-    int got = LZ4_decompress_safe(reinterpret_cast<const char*>(src + in),
-                                  reinterpret_cast<char*>(out.data.get() + produced), static_cast<int>(block_size),
-                                  static_cast<int>(raw_size));
+    int got =
+        LZ4_decompress_safe(reinterpret_cast<const char*>(src + in), reinterpret_cast<char*>(out.data.get() + produced),
+                            static_cast<int>(block_size), static_cast<int>(raw_size));
     if (got < 0 || static_cast<uint32_t>(got) != raw_size) return false;
     in += block_size;
     produced += raw_size;
@@ -1261,8 +1255,8 @@ std::shared_ptr<Buffer> Decompress(int32_t codec, Bytes src, size_t size, int64_
       }
       out = NewBuffer(out_size);
       size_t got = out_size;
-      if (snappy_uncompress(reinterpret_cast<const char*>(src), size, reinterpret_cast<char*>(out->data.get()),
-                            &got) != SNAPPY_OK ||
+      if (snappy_uncompress(reinterpret_cast<const char*>(src), size, reinterpret_cast<char*>(out->data.get()), &got) !=
+              SNAPPY_OK ||
           got != out_size) {
         fail("data is corrupt");
       }
@@ -1291,9 +1285,9 @@ std::shared_ptr<Buffer> Decompress(int32_t codec, Bytes src, size_t size, int64_
       size_t produced = out_size - zs.avail_out;
       inflateEnd(&zs);
       if (rc != Z_STREAM_END) {
-        fail(zs.avail_out == 0 ? "data decompresses to more bytes than the page header says (" +
-                                     std::to_string(out_size) + ")"
-                               : "data is corrupt or truncated");
+        fail(zs.avail_out == 0
+                 ? "data decompresses to more bytes than the page header says (" + std::to_string(out_size) + ")"
+                 : "data is corrupt or truncated");
       }
       if (produced != out_size) {
         fail("data decompresses to " + std::to_string(produced) + " bytes but the page header says " +
@@ -1577,9 +1571,9 @@ class ColumnChunkReader {
       size_t level_bytes = static_cast<size_t>(h.def_levels_length) + static_cast<size_t>(h.rep_levels_length);
       levels = body + h.rep_levels_length;
       levels_end = levels + h.def_levels_length;
-      std::tie(data, end) = PageData(body + level_bytes, compressed - level_bytes,
-                                     static_cast<int64_t>(h.uncompressed_size) - static_cast<int64_t>(level_bytes),
-                                     h.is_compressed);
+      std::tie(data, end) =
+          PageData(body + level_bytes, compressed - level_bytes,
+                   static_cast<int64_t>(h.uncompressed_size) - static_cast<int64_t>(level_bytes), h.is_compressed);
     } else {
       std::tie(data, end) = PageData(body, compressed, h.uncompressed_size, true);
     }
@@ -1594,8 +1588,8 @@ class ColumnChunkReader {
         uint32_t length = LoadLe32(data);
         data += 4;
         if (length > static_cast<uint64_t>(end - data)) {
-          throw core::InputError(page_where_ + ": definition levels of " + std::to_string(length) +
-                                 " bytes but only " + std::to_string(end - data) + " bytes remain");
+          throw core::InputError(page_where_ + ": definition levels of " + std::to_string(length) + " bytes but only " +
+                                 std::to_string(end - data) + " bytes remain");
         }
         def_levels_ = RleDecoder(data, data + length, 1, &page_where_);
         data += length;
@@ -1617,12 +1611,12 @@ class ColumnChunkReader {
           for (int b = 0; b < 8; ++b) reversed |= static_cast<uint8_t>(((data[i] >> b) & 1) << (7 - b));
           bit_packed_run_.push_back(reversed);
         }
-        def_levels_ = RleDecoder(bit_packed_run_.data(), bit_packed_run_.data() + bit_packed_run_.size(), 1,
-                                 &page_where_);
+        def_levels_ =
+            RleDecoder(bit_packed_run_.data(), bit_packed_run_.data() + bit_packed_run_.size(), 1, &page_where_);
         data += length;
       } else {
-        throw core::InputError(page_where_ + ": definition levels encoded as " +
-                               EncodingName(h.def_level_encoding) + " (expected RLE)");
+        throw core::InputError(page_where_ + ": definition levels encoded as " + EncodingName(h.def_level_encoding) +
+                               " (expected RLE)");
       }
     }
 
@@ -1761,9 +1755,10 @@ class ParquetReader : public SequentialReader {
       batch.keep_alive = std::make_shared<BatchOwners>(std::move(owners));
     }
     if (group_rows_ > 0) {
-      bytes_consumed_ = group_start_bytes_ + static_cast<uint64_t>(static_cast<double>(group_bytes_) *
-                                                                   static_cast<double>(group_rows_ - rows_left_in_group_) /
-                                                                   static_cast<double>(group_rows_));
+      bytes_consumed_ =
+          group_start_bytes_ + static_cast<uint64_t>(static_cast<double>(group_bytes_) *
+                                                     static_cast<double>(group_rows_ - rows_left_in_group_) /
+                                                     static_cast<double>(group_rows_));
     }
     return true;
   }
@@ -1798,7 +1793,8 @@ class ParquetReader : public SequentialReader {
       // Either nested (groups inside) or inconsistent; find a group to name.
       for (size_t i = 1; i < schema.size(); ++i) {
         if (schema[i].num_children > 0 || !schema[i].type) {
-          Fail("column '" + schema[i].name + "' is a nested group (struct, list or map); only flat tables are supported");
+          Fail("column '" + schema[i].name +
+               "' is a nested group (struct, list or map); only flat tables are supported");
         }
       }
       Fail("schema root claims " + std::to_string(root.num_children) + " columns but " +
@@ -1880,7 +1876,8 @@ class ParquetReader : public SequentialReader {
     bytes_consumed_ = group_start_bytes_ + group_bytes_;
     group_start_bytes_ = bytes_consumed_;
     group_bytes_ = 0;
-    for (const auto& chunk : rg.columns) group_bytes_ += static_cast<uint64_t>(std::max<int64_t>(0, chunk.total_compressed_size));
+    for (const auto& chunk : rg.columns)
+      group_bytes_ += static_cast<uint64_t>(std::max<int64_t>(0, chunk.total_compressed_size));
     group_rows_ = static_cast<uint64_t>(rg.num_rows);
     rows_left_in_group_ = group_rows_;
     chunk_readers_.clear();

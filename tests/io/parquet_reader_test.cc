@@ -102,7 +102,14 @@ void ReadSurvives(const std::string& bytes) {
 
 enum : int32_t { kBoolean = 0, kInt32 = 1, kInt64 = 2, kInt96 = 3, kFloat = 4, kDouble = 5, kByteArray = 6, kFlba = 7 };
 enum : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
-enum : int32_t { kPlain = 0, kPlainDictionary = 2, kRle = 3, kBitPacked = 4, kDeltaBinaryPacked = 5, kRleDictionary = 8 };
+enum : int32_t {
+  kPlain = 0,
+  kPlainDictionary = 2,
+  kRle = 3,
+  kBitPacked = 4,
+  kDeltaBinaryPacked = 5,
+  kRleDictionary = 8
+};
 enum : int32_t { kDataPage = 0, kDictionaryPage = 2, kDataPageV2 = 3 };
 enum : int32_t { kUncompressed = 0, kSnappy = 1, kBrotli = 4, kLz4 = 5 };
 
@@ -164,9 +171,9 @@ struct PageSpec {
   int32_t type = kDataPage;
   int32_t num_values = 0;
   int32_t encoding = kPlain;
-  std::string body;             // as stored (compressed if the chunk is)
-  int32_t uncompressed = -1;    // default: body.size()
-  int32_t compressed = -1;      // default: body.size()
+  std::string body;           // as stored (compressed if the chunk is)
+  int32_t uncompressed = -1;  // default: body.size()
+  int32_t compressed = -1;    // default: body.size()
   int32_t def_level_encoding = kRle;
   // v2
   int32_t num_nulls = 0;
@@ -217,7 +224,7 @@ struct ColumnSpec {
 };
 
 struct ChunkSpec {
-  std::string bytes;          // pages
+  std::string bytes;            // pages
   size_t dictionary_bytes = 0;  // leading bytes that are the dictionary page
   int32_t codec = kUncompressed;
   int64_t offset_adjust = 0;  // added to the recorded data page offset
@@ -329,8 +336,7 @@ TEST(ParquetSynthetic, RequiredInt32Plain) {
 TEST(ParquetSynthetic, OptionalStringsWithNulls) {
   std::string body = DefLevels({1, 0, 1, 1, 0}) + PlainStrings({"tcp", "udp", "ñ"});
   ChunkSpec chunk{Page({.num_values = 5, .body = body})};
-  std::string file =
-      BuildFile({{.name = "Proto", .type = kByteArray, .converted = 0}}, {{chunk}}, {5});
+  std::string file = BuildFile({{.name = "Proto", .type = kByteArray, .converted = 0}}, {{chunk}}, {5});
   auto buffer = FileBuffer::FromString("x.parquet", file);
   auto reader = OpenParquetReader(buffer, {});
   reader->SetProjection({0});
@@ -354,8 +360,8 @@ TEST(ParquetSynthetic, DictionaryAcrossPagesAndBatches) {
   std::string dict = Page({.type = kDictionaryPage, .num_values = 3, .body = PlainInt64({10, 20, int64_t{1} << 40})});
   // Page 1: 6 values (one null): an RLE run and a bit-packed run of indices.
   std::string indices1 = std::string(1, '\x02') + RleRun(2, 2, 2) + BitPackedRun({0, 1, 2}, 2);
-  std::string page1 = Page({.num_values = 6, .encoding = kRleDictionary,
-                            .body = DefLevels({1, 1, 0, 1, 1, 1}) + indices1});
+  std::string page1 =
+      Page({.num_values = 6, .encoding = kRleDictionary, .body = DefLevels({1, 1, 0, 1, 1, 1}) + indices1});
   // Page 2: 4 values, PLAIN_DICTIONARY (the old name), all present.
   std::string indices2 = std::string(1, '\x02') + RleRun(4, 1, 2);
   std::string page2 = Page({.num_values = 4, .encoding = kPlainDictionary, .body = DefLevels({1, 1, 1, 1}) + indices2});
@@ -471,8 +477,8 @@ TEST(ParquetSynthetic, ProjectionAndEmptyRowGroups) {
     return std::vector<ChunkSpec>{{Page({.num_values = static_cast<int32_t>(a.size()), .body = PlainInt32(a)})},
                                   {Page({.num_values = static_cast<int32_t>(b.size()), .body = PlainInt32(b)})}};
   };
-  std::string file = BuildFile(columns, {group({1, 2, 3}, {10, 20, 30}), group({}, {}), group({4, 5}, {40, 50})},
-                               {3, 0, 2});
+  std::string file =
+      BuildFile(columns, {group({1, 2, 3}, {10, 20, 30}), group({}, {}), group({4, 5}, {40, 50})}, {3, 0, 2});
   Table t = ReadBytes(file, 2, {1, 0, 1});
   ASSERT_EQ(t.rows, 5u);
   EXPECT_EQ(t.columns[0].numbers, (std::vector<double>{10, 20, 30, 40, 50}));
@@ -504,8 +510,8 @@ TEST(ParquetDamage, NotParquet) {
 TEST(ParquetDamage, FooterLengthBeyondFile) {
   std::string file = Int32File({1});
   std::string bad = file.substr(0, file.size() - 8) + Le32(100000) + "PAR1";
-  EXPECT_EQ(ErrorOf(bad), "x.parquet: footer length 100000 is larger than the file (" +
-                              std::to_string(file.size()) + " bytes)");
+  EXPECT_EQ(ErrorOf(bad),
+            "x.parquet: footer length 100000 is larger than the file (" + std::to_string(file.size()) + " bytes)");
 }
 
 TEST(ParquetDamage, FooterCutShort) {
@@ -591,8 +597,9 @@ TEST(ParquetDamage, BadLevelsAndCounts) {
   // Definition level 3 where the maximum is 1.
   std::string levels = RleRun(2, 3, 1);
   ChunkSpec bad_level{Page({.num_values = 2, .body = Le32(static_cast<uint32_t>(levels.size())) + levels})};
-  EXPECT_NE(ErrorOf(BuildFile({{.name = "a"}}, {{bad_level}}, {2})).find("definition level 3 above the column's maximum 1"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(BuildFile({{.name = "a"}}, {{bad_level}}, {2})).find("definition level 3 above the column's maximum 1"),
+      std::string::npos);
   // Levels that stop early.
   ChunkSpec short_levels{Page({.num_values = 4, .body = Le32(2) + RleRun(2, 1, 1) + PlainInt32({1, 2})})};
   EXPECT_NE(ErrorOf(BuildFile({{.name = "a"}}, {{short_levels}}, {4})).find("definition levels end early"),
@@ -647,8 +654,8 @@ void Torture(const std::string& bytes, size_t truncate_step, size_t flips, uint3
   for (size_t i = 0; i < flips; ++i) {
     std::string damaged = bytes;
     // Half the flips hit the footer and the page headers' neighbourhood at the file's end.
-    size_t pos = (i % 2 == 0) ? rng() % damaged.size()
-                              : damaged.size() - 1 - rng() % std::min<size_t>(damaged.size(), 4096);
+    size_t pos =
+        (i % 2 == 0) ? rng() % damaged.size() : damaged.size() - 1 - rng() % std::min<size_t>(damaged.size(), 4096);
     damaged[pos] = static_cast<char>(damaged[pos] ^ static_cast<char>(1 + rng() % 255));
     ReadSurvives(damaged);
   }
@@ -665,10 +672,10 @@ TEST(ParquetDamage, TruncationsAndFlipsOfRealFiles) {
   std::string real = Slurp(SharedData("original-tests/test.parquet"));
   ASSERT_GT(real.size(), 1000u);
   Torture(real, 211, 1500, 1);
-  for (const char* name : {"duckdb_v1_snappy.parquet", "duckdb_v2_zstd.parquet", "duckdb_v1_gzip.parquet",
-                           "duckdb_v2_lz4raw_plain.parquet", "duckdb_v1_zstd_types.parquet",
-                           "hyparquet_v2_gzip_delta.parquet", "hyparquet_v2_lz4_hadoop.parquet",
-                           "hyparquet_v2_snappy.parquet", "duckdb_v1_uncompressed_plain.parquet"}) {
+  for (const char* name :
+       {"duckdb_v1_snappy.parquet", "duckdb_v2_zstd.parquet", "duckdb_v1_gzip.parquet",
+        "duckdb_v2_lz4raw_plain.parquet", "duckdb_v1_zstd_types.parquet", "hyparquet_v2_gzip_delta.parquet",
+        "hyparquet_v2_lz4_hadoop.parquet", "hyparquet_v2_snappy.parquet", "duckdb_v1_uncompressed_plain.parquet"}) {
     std::string bytes = Slurp(Fixture(name));
     ASSERT_GT(bytes.size(), 1000u) << name;
     Torture(bytes, 53, 400, 2);

@@ -198,7 +198,7 @@ TEST(ParquetThrift, NestingDepthIsBounded) {
   EXPECT_NE(ErrorOf(w.out).find("nesting deeper than 64 levels"), std::string::npos);
 
   // Lists of lists as well.
-  std::string lists = "\x19";  // field 1: list
+  std::string lists = "\x19";                     // field 1: list
   for (int i = 0; i < 200; ++i) lists += "\x19";  // one element of type list
   lists += std::string(10, '\0');
   EXPECT_NE(ErrorOf(lists).find("nesting deeper than"), std::string::npos);
