@@ -1,0 +1,95 @@
+// Random forest of binary classification trees (scikit-learn semantics): the
+// score of a flow is the mean over trees of P(botnet) at the leaf it reaches.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/flow_encoder.h"
+#include "models/model.h"
+
+namespace botrecon::models {
+
+// One node of a tree as trainers build it and model files store it.
+struct TreeNode {
+  int32_t feature = -1;  // model input index; -1 = leaf
+  uint32_t left = 0;     // children (internal nodes only): a sample goes left
+  uint32_t right = 0;    //   when x[feature] <= threshold, else right
+  double threshold = 0;
+  double value = 0;  // P(botnet) of the training samples at this node (the score at a leaf)
+
+  friend bool operator==(const TreeNode&, const TreeNode&) = default;
+};
+
+// What is wrong with a tree: the node at fault and a message.
+struct TreeDefect {
+  size_t node;
+  std::string what;
+};
+
+// Checks that `nodes` (root = node 0) form one tree that is safe to evaluate:
+// feature indices < n_features, children after their parent and in range,
+// every node but the root with exactly one parent, finite thresholds, values
+// in [0, 1]. Returns the first defect found.
+std::optional<TreeDefect> CheckTree(std::span<const TreeNode> nodes, int n_features);
+
+class Forest : public Model {
+ public:
+  static constexpr double kDefaultThreshold = 0.5;
+
+  // Builds the forest; throws std::invalid_argument naming the tree and node
+  // when a tree fails CheckTree(), there are no trees or the threshold is not finite.
+  Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees,
+         double threshold = kDefaultThreshold);
+
+  std::string type_name() const override { return "rforest"; }
+  ScoreKind score_kind() const override { return ScoreKind::kProbability; }
+  double threshold() const override { return threshold_; }
+  void Score(const features::FlowBatch& batch, std::span<double> scores) const override;
+
+  // Score of one encoded row x[0..FlowEncoder::kNumFeatures).
+  double PredictRow(const double* x) const;
+  // Scores `n_rows` encoded rows stored row-major (kNumFeatures values each).
+  void PredictRows(const double* x, size_t n_rows, double* scores) const;
+
+  size_t n_trees() const { return tree_offset_.size() - 1; }
+  size_t n_nodes() const { return nodes_.size(); }
+  // Longest root-to-leaf path (in edges) over all trees.
+  int max_depth() const;
+  int n_features() const { return FlowEncoder::kNumFeatures; }
+  const FlowEncoder& encoder() const { return encoder_; }
+  // Nodes of one tree in breadth-first order, children of a node adjacent
+  // (leaves have left = right = 0, threshold = 0). Building a forest from these
+  // gives the same forest.
+  std::vector<TreeNode> tree_nodes(size_t tree) const;
+
+ private:
+  // Rows are evaluated from a buffer with one extra slot per row holding
+  // -infinity: leaves test that slot against their value, so a leaf is a node
+  // that always stays where it is and traversal needs no leaf test.
+  static constexpr int kSentinelSlot = FlowEncoder::kNumFeatures;
+  static constexpr size_t kRowStride = FlowEncoder::kNumFeatures + 1;
+  static constexpr size_t kBlockRows = 256;
+
+  // 16 bytes. Internal: next = left + (x[feature] > threshold), right = left + 1.
+  // Leaf: feature = kSentinelSlot, threshold = P(botnet), left = itself.
+  struct Node {
+    double threshold;
+    uint32_t left;
+    uint32_t feature;
+  };
+
+  void ScoreBlock(const double* x, size_t n_rows, double* scores) const;
+
+  FlowEncoder encoder_;
+  double threshold_;
+  std::vector<Node> nodes_;           // all trees, each laid out breadth-first
+  std::vector<double> node_value_;    // value of every node (internal ones only for saving)
+  std::vector<size_t> tree_offset_;   // tree t = nodes_[tree_offset_[t], tree_offset_[t + 1])
+  std::vector<int> tree_depth_;
+};
+
+}  // namespace botrecon::models

@@ -1,0 +1,57 @@
+// Reading labelled flows (for training and evaluation): the eight feature
+// columns plus a label, through the same readers and feature extraction as a scan.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "features/flow_batch.h"
+#include "io/reader.h"
+
+namespace botrecon::pipeline {
+
+struct LabelOptions {
+  // Column holding the label (compared like feature names). Empty with
+  // `fixed_label` unset: "label".
+  std::string label_column = "label";
+  // One label for every row of the file (single-class captures): 0 or 1.
+  std::optional<int> fixed_label;
+  // Keep rows whose start time lies in [from_minutes, to_minutes) after the
+  // first row's start time (needs a StartTime column). Negative: no bound.
+  double from_minutes = -1;
+  double to_minutes = -1;
+  bool skip_bad_rows = false;
+};
+
+// 1 if a label marks a botnet flow: CTU-13's "From-Botnet" labels, "malicious",
+// "botnet", "1", "true" (case-insensitive); 0 for anything else.
+int ParseLabel(std::string_view text);
+
+// Parses a start time: epoch seconds, or "YYYY/MM/DD HH:MM:SS[.ffffff]" (also
+// with '-' and 'T'), as seconds. nullopt if neither.
+std::optional<double> ParseStartTime(std::string_view text);
+
+// All rows of one or more inputs, as one FlowBatch with labels.
+class LabelledFlows {
+ public:
+  // Appends the rows of `path`. Throws core::InputError (missing label or
+  // StartTime column, bad values) and core::IoError.
+  void Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options);
+
+  const features::FlowBatch& flows() const { return flows_; }
+  const std::vector<uint8_t>& labels() const { return labels_; }
+  size_t size() const { return labels_.size(); }
+  size_t positives() const;
+
+ private:
+  std::string_view Intern(std::string_view s);
+
+  features::FlowBatch flows_;
+  std::vector<uint8_t> labels_;
+  std::unordered_set<std::string> strings_;
+};
+
+}  // namespace botrecon::pipeline

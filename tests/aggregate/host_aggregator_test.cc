@@ -1,0 +1,99 @@
+#include "aggregate/host_aggregator.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <thread>
+
+namespace botrecon::aggregate {
+namespace {
+
+TEST(HostAggregator, MeansAndCounts) {
+  ShardedAggregator agg;
+  std::vector<std::string_view> hosts{"1.2.3.4", "1.2.3.4", "::1", "aa:bb:cc:dd:ee:ff", "1.2.3.4"};
+  std::vector<double> scores{1.0, 0.0, 0.25, 0.5, 0.5};
+  std::vector<uint8_t> keep{1, 1, 1, 1, 0};
+  agg.AddBatch(hosts, scores, keep);
+  auto results = agg.Collect();
+  ASSERT_EQ(results.size(), 3u);
+  std::map<std::string, HostResult> by;
+  for (auto& r : results) by[r.host] = r;
+  EXPECT_EQ(by["1.2.3.4"].flow_count, 2u);
+  EXPECT_DOUBLE_EQ(by["1.2.3.4"].mean_score, 0.5);
+  EXPECT_DOUBLE_EQ(by["::1"].mean_score, 0.25);
+  EXPECT_EQ(by["aa:bb:cc:dd:ee:ff"].flow_count, 1u);
+}
+
+TEST(HostAggregator, MergeEqualsSingleTable) {
+  HostAggregator a, b, all;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    core::IpAddress ip = *core::ParseIpAddress("10.0." + std::to_string(rng() % 200) + "." + std::to_string(rng() % 250));
+    int64_t s = ToFixed((rng() % 1000) / 1000.0);
+    (i % 2 ? a : b).Add(ip, s);
+    all.Add(ip, s);
+  }
+  a.Add(std::string_view("host-x"), 7);
+  all.Add(std::string_view("host-x"), 7);
+  a.Merge(b);
+  std::vector<HostResult> x, y;
+  a.Collect(x);
+  all.Collect(y);
+  auto key = [](const HostResult& h) { return h.host; };
+  std::sort(x.begin(), x.end(), [&](auto& p, auto& q) { return key(p) < key(q); });
+  std::sort(y.begin(), y.end(), [&](auto& p, auto& q) { return key(p) < key(q); });
+  ASSERT_EQ(x.size(), y.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    EXPECT_EQ(x[i].host, y[i].host);
+    EXPECT_EQ(x[i].flow_count, y[i].flow_count);
+    EXPECT_EQ(x[i].mean_score, y[i].mean_score);  // exact: fixed-point sums
+  }
+}
+
+TEST(HostAggregator, ConcurrentBatchesGiveExactSameMeans) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 5000; ++i) names.push_back("10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250));
+  std::vector<std::string_view> hosts;
+  std::vector<double> scores;
+  std::mt19937 rng(1);
+  for (int i = 0; i < 100000; ++i) {
+    hosts.push_back(names[rng() % names.size()]);
+    scores.push_back(std::generate_canonical<double, 53>(rng));
+  }
+  std::vector<uint8_t> keep(hosts.size(), 1);
+  ShardedAggregator one;
+  one.AddBatch(hosts, scores, keep);
+  ShardedAggregator many;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      size_t begin = hosts.size() * t / 4, end = hosts.size() * (t + 1) / 4;
+      many.AddBatch(std::span(hosts).subspan(begin, end - begin), std::span(scores).subspan(begin, end - begin),
+                    std::span(keep).subspan(begin, end - begin));
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto a = SelectInfected(one.Collect(), -1, 0);
+  auto b = SelectInfected(many.Collect(), -1, 0);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].host, b[i].host);
+    EXPECT_EQ(a[i].mean_score, b[i].mean_score);
+  }
+}
+
+TEST(SelectInfected, ThresholdMinCountAndTieOrder) {
+  std::vector<HostResult> hosts{{"10.0.0.2", 0.9, 5},  {"10.0.0.10", 0.9, 5}, {"::1", 0.9, 5},
+                                {"zzz", 0.9, 5},       {"10.0.0.3", 0.9, 7},  {"10.0.0.4", 0.49, 100},
+                                {"10.0.0.5", 0.5, 2},  {"10.0.0.6", 1.0, 1}};
+  auto out = SelectInfected(hosts, 0.5, 2);
+  std::vector<std::string> order;
+  for (auto& h : out) order.push_back(h.host);
+  EXPECT_EQ(order, (std::vector<std::string>{"10.0.0.3", "10.0.0.2", "10.0.0.10", "::1", "zzz", "10.0.0.5"}));
+  EXPECT_EQ(SelectInfected(hosts, 0.5, 0).size(), 7u);
+}
+
+}  // namespace
+}  // namespace botrecon::aggregate

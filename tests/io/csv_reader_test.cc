@@ -1,0 +1,137 @@
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "features/columns.h"
+#include "io/formats.h"
+
+namespace botrecon::io {
+namespace {
+
+struct Table {
+  Schema schema;
+  std::vector<std::vector<std::string>> rows;  // projected cells
+  std::vector<uint64_t> lines;
+  uint64_t skipped = 0;
+};
+
+Table ReadAll(const std::string& text, std::vector<int> projection, ReaderOptions options = {},
+              size_t max_rows = 65536) {
+  options.max_batch_rows = max_rows;
+  if (!options.is_header) options.is_header = features::LooksLikeHeader;
+  auto reader = OpenCsvReader(ByteStream::FromString("mem.csv", text), options);
+  Table t;
+  t.schema = reader->schema();
+  reader->SetProjection(projection);
+  core::ColumnBatch batch;
+  while (auto chunk = reader->NextChunk()) {
+    chunk->Decode(batch);
+    t.skipped += batch.skipped_rows;
+    EXPECT_LE(batch.num_rows, max_rows);
+    for (size_t r = 0; r < batch.num_rows; ++r) {
+      std::vector<std::string> row;
+      for (auto& c : batch.columns) row.emplace_back(c.strings[r]);
+      t.rows.push_back(row);
+      t.lines.push_back(batch.lines[r]);
+    }
+  }
+  return t;
+}
+
+TEST(CsvReader, CommaHeaderAndProjection) {
+  Table t = ReadAll("a,b,c\n1,2,3\n4,5,6\n", {2, 0});
+  ASSERT_EQ(t.schema.names, (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"3", "1"}));
+  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"6", "4"}));
+  EXPECT_EQ(t.lines, (std::vector<uint64_t>{2, 3}));
+}
+
+TEST(CsvReader, TabSeparatedCrlfAndNoFinalNewline) {
+  Table t = ReadAll("a\tb\r\nx y\t2\r\n\r\nz\t3", {0, 1});
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"x y", "2"}));
+  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"z", "3"}));
+  EXPECT_EQ(t.lines, (std::vector<uint64_t>{2, 4}));
+}
+
+TEST(CsvReader, QuotedFieldsWithDelimitersNewlinesAndEscapes) {
+  Table t = ReadAll("a,b\n\"x,1\",\"say \"\"hi\"\"\"\n\"multi\nline\",2\nplain,3\n", {0, 1});
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"x,1", "say \"hi\""}));
+  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"multi\nline", "2"}));
+  EXPECT_EQ(t.rows[2], (std::vector<std::string>{"plain", "3"}));
+  EXPECT_EQ(t.lines, (std::vector<uint64_t>{2, 3, 5}));
+}
+
+TEST(CsvReader, BatchesAreBoundedAndKeepOrder) {
+  std::string text = "a,b\n";
+  for (int i = 0; i < 1000; ++i) text += std::to_string(i) + ",x\n";
+  Table t = ReadAll(text, {0}, {}, 7);
+  ASSERT_EQ(t.rows.size(), 1000u);
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_EQ(t.rows[i][0], std::to_string(i));
+    EXPECT_EQ(t.lines[i], static_cast<uint64_t>(i + 2));
+  }
+}
+
+TEST(CsvReader, IndexColumnWithoutHeaderCell) {
+  Table t = ReadAll("a,b\n0,x,1\n1,y,2\n", {1, 2});
+  EXPECT_EQ(t.schema.names, (std::vector<std::string>{"", "a", "b"}));
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"y", "2"}));
+}
+
+TEST(CsvReader, HeaderlessFileDetected) {
+  Table t = ReadAll("147.32.84.165,tcp,80,1025,S_,0.1,100,60\n10.0.0.1,udp,53,999,CON,0,80,40\n", {0, 1});
+  EXPECT_FALSE(t.schema.has_header);
+  EXPECT_EQ(t.schema.names.size(), 8u);
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0][0], "147.32.84.165");
+  EXPECT_EQ(t.lines[0], 1u);
+}
+
+TEST(CsvReader, WrongFieldCountIsAnErrorNamingTheLine) {
+  try {
+    ReadAll("a,b,c\n1,2,3\n4,5\n", {0});
+    FAIL() << "no error";
+  } catch (const core::InputError& e) {
+    EXPECT_STREQ(e.what(), "mem.csv:3: expected 3 fields (as in the header), got 2; use --skip-bad-rows to skip such rows");
+  }
+}
+
+TEST(CsvReader, WrongFieldCountCanBeSkippedAndCounted) {
+  ReaderOptions options;
+  options.skip_bad_rows = true;
+  Table t = ReadAll("a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n", {0}, options);
+  EXPECT_EQ(t.skipped, 2u);
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[1][0], "10");
+}
+
+TEST(CsvReader, EmptyFileIsAnError) {
+  EXPECT_THROW(ReadAll("", {}), core::InputError);
+  EXPECT_THROW(ReadAll("\n\n", {}), core::InputError);
+}
+
+TEST(CsvReader, BomIsSkipped) {
+  Table t = ReadAll("\xEF\xBB\xBF" "a,b\n1,2\n", {0});
+  EXPECT_EQ(t.schema.names[0], "a");
+}
+
+TEST(CsvReader, ReadsRealBinetflow) {
+  auto reader = OpenReader(std::string(BOTRECON_SHARED_DATA) + "/ctu13/scenario5-virut-head.binetflow", std::nullopt);
+  ASSERT_EQ(reader->schema().names.size(), 15u);
+  EXPECT_EQ(reader->schema().names[3], "SrcAddr");
+  reader->SetProjection({3, 14});
+  core::ColumnBatch batch;
+  size_t rows = 0;
+  while (auto chunk = reader->NextChunk()) {
+    chunk->Decode(batch);
+    if (rows == 0) EXPECT_EQ(batch.columns[0].strings[0], "114.33.245.44");
+    rows += batch.num_rows;
+  }
+  EXPECT_EQ(rows, 530u);
+}
+
+}  // namespace
+}  // namespace botrecon::io
