@@ -33,7 +33,8 @@ struct SplitMix64 {
   // Uniform in [0, bound) by multiply-shift (Lemire, without rejection: the
   // bias for bound < 2^32 is below 2^-32); fully determined by the seed.
   uint32_t Below(uint32_t bound) {
-    return static_cast<uint32_t>((static_cast<unsigned __int128>(Next()) * bound) >> 64);
+    __extension__ using U128 = unsigned __int128;
+    return static_cast<uint32_t>((static_cast<U128>(Next()) * bound) >> 64);
   }
 };
 
