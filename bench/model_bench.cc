@@ -2,9 +2,10 @@
 //
 // The model is the one bench_model.h finds (a file, the built-in rforest or a
 // stand-in trained at start-up); the benchmark's label says which one ran.
-// Counters: trees, nodes, max_depth (Forest::Score walks every tree to its max
-// depth for each group of rows), mean_leaf_depth (depth of the leaf a row
-// actually reaches, averaged), flagged (fraction of rows scored >= threshold).
+// Counters: trees, nodes, max_depth (deepest tree), mean_tree_depth (Forest::Score
+// walks each tree to that tree's depth for every group of 8 rows),
+// mean_leaf_depth (depth of the leaf a row actually reaches, averaged over
+// trees and 4,096 rows), flagged (fraction of rows scored >= threshold).
 //
 // Add other models (the SVM) here as they are merged: one BENCHMARK per model
 // type, same workload (DecodedFlows), items = rows.
@@ -24,10 +25,21 @@ void ForestCounters(benchmark::State& state, const models::Model& model, const D
   // Mean depth of the leaf a row reaches, over trees and the first batch's rows.
   const features::FlowBatch& flows = decoded.flows.front();
   double total_depth = 0;
+  double total_tree_depth = 0;
   size_t walks = 0;
   std::vector<double> x(models::FlowEncoder::kNumFeatures);
   for (size_t tree_idx = 0; tree_idx < forest->n_trees(); ++tree_idx) {
     const std::vector<models::TreeNode> nodes = forest->tree_nodes(tree_idx);
+    // Depth of this tree (children come after their parent).
+    std::vector<int> node_depth(nodes.size(), 0);
+    int tree_depth = 0;
+    for (size_t node = 0; node < nodes.size(); ++node) {
+      tree_depth = std::max(tree_depth, node_depth[node]);
+      if (nodes[node].feature < 0) continue;
+      node_depth[nodes[node].left] = node_depth[node] + 1;
+      node_depth[nodes[node].right] = node_depth[node] + 1;
+    }
+    total_tree_depth += tree_depth;
     for (size_t row = 0; row < std::min<size_t>(flows.num_rows, 4096); ++row) {
       forest->encoder().Encode(flows, row, x.data());
       size_t node = 0;
@@ -41,6 +53,7 @@ void ForestCounters(benchmark::State& state, const models::Model& model, const D
     }
   }
   state.counters["mean_leaf_depth"] = total_depth / static_cast<double>(walks);
+  state.counters["mean_tree_depth"] = total_tree_depth / static_cast<double>(forest->n_trees());
 }
 
 // ---------------------------------------------------------------------------
