@@ -206,11 +206,12 @@ if [[ $duckdb == 1 ]]; then
   for size in "${size_list[@]}"; do
     file=$scratch/rows_$size.csv
     warm "$file"
-    walls=() queries=() rsss=()
+    walls=() queries=() rsss=() cpus=()
     for ((rep = 1; rep <= reps; rep++)); do
       timing=$scratch/time_duckdb_$size.txt
       result=$(/usr/bin/time -f '%e %M %U %S' -o "$timing" node "$duck_dir/duckdb_reference.mjs" "$file" 2)
-      read -r wall rss _ < <(tail -n 1 "$timing")
+      read -r wall rss user sys < <(tail -n 1 "$timing")
+      cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')")
       query=$(node -e "console.log(JSON.parse(process.argv[1]).seconds)" "$result")
       walls+=("$wall"); rsss+=("$rss"); queries+=("$query")
       log "duckdb $size rows: run $rep/$reps: query ${query}s, process ${wall}s, $((rss / 1024)) MB: $result"
@@ -218,9 +219,10 @@ if [[ $duckdb == 1 ]]; then
     med_wall=$(printf '%s\n' "${walls[@]}" | median)
     med_query=$(printf '%s\n' "${queries[@]}" | median)
     med_rss=$(printf '%s\n' "${rsss[@]}" | median)
+    med_cpu=$(printf '%s\n' "${cpus[@]}" | median)
     duck_lines+=("$(awk -v rows="${size_rows[$size]}" -v size="$size" -v q="$med_query" -v wall="$med_wall" \
-        -v rss="$med_rss" -v ver="$duckdb_version" -v ours="${botrecon_j2_wall[$size]}" 'BEGIN {
-      printf "| %s | DuckDB %s, 2 threads | %.2f | %.2f | %.0f | %.0fk | %.1fx |", toupper(size), ver, q, wall, rss / 1024, rows / q / 1000, ours / q
+        -v rss="$med_rss" -v cpu="$med_cpu" -v ver="$duckdb_version" -v ours="${botrecon_j2_wall[$size]}" 'BEGIN {
+      printf "| %s | DuckDB %s, 2 threads | %.2f | %.2f | %.0f | %.0fk | %.1fx | %.2f |", toupper(size), ver, q, wall, rss / 1024, rows / q / 1000, ours / q, cpu
     }')")
   done
 fi
@@ -240,8 +242,8 @@ if [[ ${#duck_lines[@]} -gt 0 ]]; then
   echo "Near-limit reference in the same run: SELECT count(*), count(DISTINCT SrcAddr), sum(TotBytes) FROM read_csv(FILE)."
   echo "query s excludes node start-up; rows/s from query s; last column = botrecon -j 2 wall s / DuckDB query s."
   echo
-  echo "| rows | engine | query s | process wall s | peak RSS MB | rows/s | botrecon / DuckDB |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| rows | engine | query s | process wall s | peak RSS MB | rows/s | botrecon / DuckDB | process cpu s |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${duck_lines[@]}"
 fi
 if [[ $check_failed == 1 ]]; then
