@@ -33,7 +33,8 @@ int RunTrainCommand(int argc, char** argv) {
   int jobs = -1;
   bool quiet = false, skip_bad_rows = false;
   models::ForestParams params;
-  app.add_option("inputs", inputs, "Labelled flow files")->required()->expected(1, -1);
+  app.add_option("inputs", inputs, "Labelled flow files; FILE@FROM:TO keeps rows starting FROM..TO minutes after "
+                 "the file's first row (either bound may be empty)")->required()->expected(1, -1);
   app.add_option("-o,--output", output, "Model file to write")->required();
   app.add_option("--model-type", model_type, "Model type: rforest")->default_str("rforest");
   app.add_option("-t,--type", type, "Input type (default: detected)");
@@ -41,11 +42,18 @@ int RunTrainCommand(int argc, char** argv) {
   app.add_option("--label", label, "Label every row 0 or 1 (no label column needed)");
   app.add_option("--from-minutes", from_minutes, "Keep rows starting at least this many minutes after the first row");
   app.add_option("--to-minutes", to_minutes, "Keep rows starting less than this many minutes after the first row");
+  std::vector<std::string> exclude_files;
+  app.add_option("--exclude", exclude_files,
+                 "Leave out training flows that also occur in this file (e.g. an evaluation set); repeatable")
+      ->allow_extra_args(false);
   app.add_option("--trees", params.n_trees, "Number of trees")->default_val(params.n_trees);
   app.add_option("--max-depth", params.max_depth, "Maximum tree depth (0: unlimited)")->default_val(params.max_depth);
   app.add_option("--min-samples-leaf", params.min_samples_leaf, "Minimum rows per leaf")->default_val(params.min_samples_leaf);
   app.add_option("--min-samples-split", params.min_samples_split, "Minimum rows to split a node")->default_val(params.min_samples_split);
   app.add_option("--max-features", params.max_features, "Features tried per split (0: sqrt)")->default_val(params.max_features);
+  app.add_option("--positive-weight", params.class_weight_positive,
+                 "Weight of a botnet row relative to a normal one (class weight)")
+      ->default_val(params.class_weight_positive);
   app.add_option("--seed", params.seed, "Random seed")->default_val(params.seed);
   app.add_option("-j,--jobs", jobs, "Threads (negative: all cores); the result does not depend on it")->default_val(jobs);
   app.add_flag("--skip-bad-rows", skip_bad_rows, "Skip rows that cannot be parsed");
@@ -77,10 +85,40 @@ int RunTrainCommand(int argc, char** argv) {
   label_options.from_minutes = from_minutes;
   label_options.to_minutes = to_minutes;
   label_options.skip_bad_rows = skip_bad_rows;
+  std::unordered_set<std::string> excluded_keys;
+  for (const auto& path : exclude_files) {
+    auto keys = pipeline::LoadFlowKeys(path, std::nullopt);
+    excluded_keys.insert(keys.begin(), keys.end());
+  }
+  if (!exclude_files.empty()) label_options.exclude = &excluded_keys;
   pipeline::LabelledFlows data;
-  for (const auto& input : inputs) {
-    data.Append(input, input_type, label_options);
-    if (!quiet) std::fprintf(stderr, "[%6.1fs] %s: %zu rows so far\n", elapsed(), input.c_str(), data.size());
+  for (const auto& spec : inputs) {
+    // FILE@FROM:TO: a time window for this file only.
+    std::string input = spec;
+    pipeline::LabelOptions file_options = label_options;
+    size_t at = spec.rfind('@');
+    if (at != std::string::npos && spec.find(':', at) != std::string::npos) {
+      std::string window = spec.substr(at + 1);
+      size_t colon = window.find(':');
+      auto bound = [&](const std::string& text) -> double {
+        if (text.empty()) return -1;
+        try {
+          size_t used = 0;
+          double v = std::stod(text, &used);
+          if (used == text.size() && v >= 0) return v;
+        } catch (const std::exception&) {
+        }
+        throw core::UsageError("train: bad time window '" + window + "' in '" + spec + "'; expected FROM:TO minutes");
+      };
+      file_options.from_minutes = bound(window.substr(0, colon));
+      file_options.to_minutes = bound(window.substr(colon + 1));
+      input = spec.substr(0, at);
+    }
+    data.Append(input, input_type, file_options);
+    if (!quiet) {
+      std::fprintf(stderr, "[%6.1fs] %s: %zu rows so far (%zu excluded)\n", elapsed(), input.c_str(), data.size(),
+                   data.excluded());
+    }
   }
   if (data.size() == 0) throw core::InputError("train: no training rows");
   const auto& flows = data.flows();
