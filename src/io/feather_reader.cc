@@ -1003,9 +1003,12 @@ class FeatherReader : public SequentialReader {
     auto memory = std::make_shared<BatchMemory>();
     memory->file = file_;
     LoadedColumn values = LoadColumn(meta, message.body, 0, 0, info->value, *memory, column_where);
-    auto dictionary = std::make_shared<Dictionary>();
+    // A delta appends in place: handed-out batches copied their values out and
+    // only hold the dictionary for its owners, which stay.
     auto found = dictionaries_.find(id);
-    if (is_delta && found != dictionaries_.end()) *dictionary = *found->second;
+    std::shared_ptr<Dictionary> dictionary = is_delta && found != dictionaries_.end()
+                                                 ? found->second
+                                                 : std::make_shared<Dictionary>();
     dictionary->is_string = info->value.is_string();
     core::Column column;
     column.type = dictionary->is_string ? core::ColumnType::kString : core::ColumnType::kDouble;
@@ -1060,10 +1063,20 @@ class FeatherReader : public SequentialReader {
                       std::to_string(meta.buffers.size()));
     }
 
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const NodeRef& top = meta.nodes[first_node[c]];
+      if (top.length != meta.length) {
+        Fail(where + ", column '" + columns_[c].name + "'", "the column has " + std::to_string(top.length) +
+                                                             " values but the batch has " +
+                                                             std::to_string(meta.length) + " rows");
+      }
+    }
+
     const std::vector<int>& projection = this->projection();
     current_.columns.resize(projection.size());
     current_.dictionaries.resize(projection.size());
     if (meta.length == 0) return;
+    VerifyLength(meta, message.body, first_node, first_buffer, where);
     for (size_t j = 0; j < projection.size(); ++j) {
       size_t c = static_cast<size_t>(projection[j]);
       const ColumnInfo& info = columns_[c];
@@ -1078,6 +1091,33 @@ class FeatherReader : public SequentialReader {
       }
       current_.columns[j] = LoadColumn(meta, message.body, first_node[c], first_buffer[c],
                                        info.dictionary ? info.index : info.value, *current_.memory, column_where);
+    }
+  }
+
+  // The batch's row count is confirmed by the buffers of the columns that are
+  // loaded. When no projected column has buffers (an empty projection, Null
+  // columns), the first column that has some is loaded to confirm it, so a
+  // lying count cannot make us hand out endless empty batches.
+  void VerifyLength(const BatchMeta& meta, std::string_view body, const std::vector<size_t>& first_node,
+                    const std::vector<size_t>& first_buffer, const std::string& where) {
+    auto has_buffers = [](const ColumnInfo& info) {
+      return info.dictionary || (info.value.physical != Physical::kUnsupported && info.value.physical != Physical::kNull);
+    };
+    for (int c : projection()) {
+      if (has_buffers(columns_[static_cast<size_t>(c)])) return;
+    }
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const ColumnInfo& info = columns_[c];
+      if (!has_buffers(info)) continue;
+      BatchMemory scratch;
+      LoadColumn(meta, body, first_node[c], first_buffer[c], info.dictionary ? info.index : info.value, scratch,
+                 where + ", column '" + info.name + "'");
+      return;
+    }
+    constexpr int64_t kMaxUnconfirmedRows = int64_t{1} << 20;
+    if (meta.length > kMaxUnconfirmedRows) {
+      Fail(where, "the batch claims " + std::to_string(meta.length) +
+                      " rows but has no column whose buffers could confirm that many");
     }
   }
 
@@ -1200,7 +1240,7 @@ class FeatherReader : public SequentialReader {
   uint64_t consumed_ = 0;
   uint64_t rows_before_ = 0;
   size_t batches_loaded_ = 0;
-  std::map<int64_t, std::shared_ptr<const Dictionary>> dictionaries_;
+  std::map<int64_t, std::shared_ptr<Dictionary>> dictionaries_;
   CurrentBatch current_;
   Decompressor decompressor_;
 };

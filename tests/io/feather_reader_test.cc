@@ -780,5 +780,42 @@ TEST(FeatherDamage, BadFlatbufferOffsets) {
   EXPECT_GT(failures, 10u);
 }
 
+TEST(FeatherDamage, LyingRowCountWithoutProjectedBuffers) {
+  // The batch claims 2^40 rows; with nothing (or only a Null column) projected,
+  // the first column with buffers is checked anyway.
+  std::vector<FieldSpec> fields = {FieldSpec{"nothing", kNull, nullptr, {}, {}, {}}, IntField("a", 8)};
+  int64_t rows = int64_t{1} << 40;
+  BatchSpec batch{rows, {ArrayData{rows, rows, {}}, ArrayData{rows, 0, {"", "x"}}}, Compression::kNone, false, {}};
+  std::string file = WriteFile(fields, {Batch(batch)});
+  for (std::vector<int> projection : {std::vector<int>{}, std::vector<int>{0}}) {
+    auto reader = OpenBytes(file);
+    reader->SetProjection(projection);
+    try {
+      reader->NextChunk();
+      FAIL() << "a lying row count must be caught";
+    } catch (const core::InputError& e) {
+      EXPECT_EQ(std::string(e.what()), "mem.arrow: record batch 1, column 'a', buffer 1: has 1 bytes but the column "
+                                       "needs 1099511627776");
+    }
+  }
+  // Only Null columns: nothing can confirm the count, so it is capped.
+  std::vector<FieldSpec> nulls = {FieldSpec{"nothing", kNull, nullptr, {}, {}, {}}};
+  BatchSpec null_batch{rows, {ArrayData{rows, rows, {}}}, Compression::kNone, false, {}};
+  EXPECT_EQ(ErrorOf(WriteFile(nulls, {Batch(null_batch)})),
+            "mem.arrow: record batch 1: the batch claims 1099511627776 rows but has no column whose buffers could "
+            "confirm that many");
+  // An unprojected column whose node disagrees with the batch.
+  BatchSpec mismatch{2, {ArrayData{2, 2, {}}, ArrayData{3, 0, {"", "xyz"}}}, Compression::kNone, false, {}};
+  auto reader = OpenBytes(WriteFile(fields, {Batch(mismatch)}));
+  reader->SetProjection({0});
+  try {
+    reader->NextChunk();
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "mem.arrow: record batch 1, column 'a': the column has 3 values but the batch has 2 rows");
+  }
+}
+
 }  // namespace
 }  // namespace botrecon::io
