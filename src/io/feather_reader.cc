@@ -79,21 +79,22 @@ enum TypeId : uint8_t {
 };
 
 const char* TypeName(uint8_t type) {
-  static constexpr const char* kNames[] = {
-      "NONE",          "Null",      "Int",         "FloatingPoint", "Binary",       "Utf8",
-      "Bool",          "Decimal",   "Date",        "Time",          "Timestamp",    "Interval",
-      "List",          "Struct",    "Union",       "FixedSizeBinary", "FixedSizeList", "Map",
-      "Duration",      "LargeBinary", "LargeUtf8", "LargeList",     "RunEndEncoded", "BinaryView",
-      "Utf8View",      "ListView",  "LargeListView"};
+  static constexpr const char* kNames[] = {"NONE",          "Null",      "Int",           "FloatingPoint",
+                                           "Binary",        "Utf8",      "Bool",          "Decimal",
+                                           "Date",          "Time",      "Timestamp",     "Interval",
+                                           "List",          "Struct",    "Union",         "FixedSizeBinary",
+                                           "FixedSizeList", "Map",       "Duration",      "LargeBinary",
+                                           "LargeUtf8",     "LargeList", "RunEndEncoded", "BinaryView",
+                                           "Utf8View",      "ListView",  "LargeListView"};
   return type < std::size(kNames) ? kNames[type] : "unknown";
 }
 
 // How the values of a column we can decode are stored.
 enum class Physical {
   kUnsupported,
-  kNull,         // no buffers: every value missing
-  kSigned,       // little-endian two's complement, `width` bytes
-  kUnsigned,     // `width` bytes
+  kNull,      // no buffers: every value missing
+  kSigned,    // little-endian two's complement, `width` bytes
+  kUnsigned,  // `width` bytes
   kFloat16,
   kFloat32,
   kFloat64,
@@ -207,7 +208,8 @@ ValueType ParseValueType(const Table& field) {
       break;
     case kTypeTime: {
       int32_t bit_width = sub(1, int32_t{32});
-      if (bit_width != 32 && bit_width != 64) throw FormatError("time type with a bit width of " + std::to_string(bit_width));
+      if (bit_width != 32 && bit_width != 64)
+        throw FormatError("time type with a bit width of " + std::to_string(bit_width));
       t.physical = Physical::kSigned;
       t.width = bit_width / 8;
       break;
@@ -234,7 +236,8 @@ ValueType ParseValueType(const Table& field) {
 // pre-order flattening of the Columnar format's IPC section).
 FieldLayout CountLayout(const Table& field, int depth, int16_t version, int& visits) {
   if (depth > kMaxDepth) throw FormatError("fields are nested more than " + std::to_string(kMaxDepth) + " levels deep");
-  if (++visits > kMaxFieldVisits) throw FormatError("the schema has more than " + std::to_string(kMaxFieldVisits) + " fields");
+  if (++visits > kMaxFieldVisits)
+    throw FormatError("the schema has more than " + std::to_string(kMaxFieldVisits) + " fields");
   FieldLayout layout{1, 0, 0};
   if (field.SubTable(4).valid()) {  // dictionary-encoded: only the indices are in the batch
     layout.buffers = 2;
@@ -565,12 +568,12 @@ void DecodeNumbers(const LoadedColumn& column, const ValueType& type, int64_t be
     case Physical::kFloat64:
       return FillFixed<double>(column, begin, rows, out);
     case Physical::kDecimal:
-      return FillNumbers(column, begin, rows, out, [&](int64_t row) {
-        return DecimalToDouble(column.values, row, type.width, type.scale);
-      });
+      return FillNumbers(column, begin, rows, out,
+                         [&](int64_t row) { return DecimalToDouble(column.values, row, type.width, type.scale); });
     case Physical::kBool:
       return FillNumbers(column, begin, rows, out, [&](int64_t row) {
-        return static_cast<double>((static_cast<uint8_t>(column.values[static_cast<size_t>(row >> 3)]) >> (row & 7)) & 1);
+        return static_cast<double>((static_cast<uint8_t>(column.values[static_cast<size_t>(row >> 3)]) >> (row & 7)) &
+                                   1);
       });
     default:  // Null
       std::fill(out, out + rows, std::numeric_limits<double>::quiet_NaN());
@@ -635,8 +638,9 @@ class FeatherReader : public SequentialReader {
     } else if (bytes_.empty()) {
       throw core::InputError(name_ + ": the file is empty; expected a Feather (Arrow IPC) file");
     } else {
-      throw core::InputError(name_ + ": not a Feather v2 / Arrow IPC file: it starts with neither the magic "
-                                     "'ARROW1' nor an IPC stream message");
+      throw core::InputError(name_ +
+                             ": not a Feather v2 / Arrow IPC file: it starts with neither the magic "
+                             "'ARROW1' nor an IPC stream message");
     }
   }
 
@@ -796,8 +800,9 @@ class FeatherReader : public SequentialReader {
     }
     uint32_t marker = flatbuf::Load<uint32_t>(bytes_, offset);
     if (marker != kContinuation) {
-      Fail(where, "expected the IPC continuation marker 0xFFFFFFFF (the file is damaged, or was written by Arrow "
-                  "before 0.15, which is not supported)");
+      Fail(where,
+           "expected the IPC continuation marker 0xFFFFFFFF (the file is damaged, or was written by Arrow "
+           "before 0.15, which is not supported)");
     }
     int32_t length = flatbuf::Load<int32_t>(bytes_, offset + 4);
     if (length == 0) return std::nullopt;
@@ -890,8 +895,8 @@ class FeatherReader : public SequentialReader {
   }
 
   std::optional<Message> ReadBlock(const Block& block, const std::string& where) {
-    std::optional<Message> message =
-        ReadMessage(static_cast<uint64_t>(block.offset), block.metadata_length, where + " at offset " + std::to_string(block.offset));
+    std::optional<Message> message = ReadMessage(static_cast<uint64_t>(block.offset), block.metadata_length,
+                                                 where + " at offset " + std::to_string(block.offset));
     if (!message) Fail(where, "the footer points at an end-of-stream marker");
     consumed_ = std::max(consumed_, message->end);
     return message;
@@ -930,7 +935,8 @@ class FeatherReader : public SequentialReader {
       }
     }
     if (bytes.size() < needed) {
-      Fail(buffer_where, "has " + std::to_string(bytes.size()) + " bytes but the column needs " + std::to_string(needed));
+      Fail(buffer_where,
+           "has " + std::to_string(bytes.size()) + " bytes but the column needs " + std::to_string(needed));
     }
     return bytes;
   }
@@ -946,7 +952,8 @@ class FeatherReader : public SequentialReader {
                       std::to_string(meta.length) + " rows");
     }
     if (node.null_count < 0 || node.null_count > node.length) {
-      Fail(where, "bad null count " + std::to_string(node.null_count) + " for " + std::to_string(node.length) + " values");
+      Fail(where,
+           "bad null count " + std::to_string(node.null_count) + " for " + std::to_string(node.length) + " values");
     }
     LoadedColumn column;
     column.length = node.length;
@@ -1006,9 +1013,8 @@ class FeatherReader : public SequentialReader {
     // A delta appends in place: handed-out batches copied their values out and
     // only hold the dictionary for its owners, which stay.
     auto found = dictionaries_.find(id);
-    std::shared_ptr<Dictionary> dictionary = is_delta && found != dictionaries_.end()
-                                                 ? found->second
-                                                 : std::make_shared<Dictionary>();
+    std::shared_ptr<Dictionary> dictionary =
+        is_delta && found != dictionaries_.end() ? found->second : std::make_shared<Dictionary>();
     dictionary->is_string = info->value.is_string();
     core::Column column;
     column.type = dictionary->is_string ? core::ColumnType::kString : core::ColumnType::kDouble;
@@ -1067,8 +1073,8 @@ class FeatherReader : public SequentialReader {
       const NodeRef& top = meta.nodes[first_node[c]];
       if (top.length != meta.length) {
         Fail(where + ", column '" + columns_[c].name + "'", "the column has " + std::to_string(top.length) +
-                                                             " values but the batch has " +
-                                                             std::to_string(meta.length) + " rows");
+                                                                " values but the batch has " +
+                                                                std::to_string(meta.length) + " rows");
       }
     }
 
@@ -1101,7 +1107,8 @@ class FeatherReader : public SequentialReader {
   void VerifyLength(const BatchMeta& meta, std::string_view body, const std::vector<size_t>& first_node,
                     const std::vector<size_t>& first_buffer, const std::string& where) {
     auto has_buffers = [](const ColumnInfo& info) {
-      return info.dictionary || (info.value.physical != Physical::kUnsupported && info.value.physical != Physical::kNull);
+      return info.dictionary ||
+             (info.value.physical != Physical::kUnsupported && info.value.physical != Physical::kNull);
     };
     for (int c : projection()) {
       if (has_buffers(columns_[static_cast<size_t>(c)])) return;

@@ -29,8 +29,8 @@ template <typename T>
 T Load(std::string_view bytes, uint64_t pos) {
   static_assert(std::is_arithmetic_v<T>);
   if (pos > bytes.size() || bytes.size() - pos < sizeof(T)) {
-    throw FormatError("flatbuffer read of " + std::to_string(sizeof(T)) + " bytes at offset " +
-                      std::to_string(pos) + " is outside the " + std::to_string(bytes.size()) + "-byte buffer");
+    throw FormatError("flatbuffer read of " + std::to_string(sizeof(T)) + " bytes at offset " + std::to_string(pos) +
+                      " is outside the " + std::to_string(bytes.size()) + "-byte buffer");
   }
   T value;
   std::memcpy(&value, bytes.data() + pos, sizeof(T));

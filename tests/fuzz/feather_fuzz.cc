@@ -5,7 +5,8 @@
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
 //     tests/fuzz/feather_fuzz.cc src/io/feather_reader.cc src/io/input.cc \
 //     src/core/column_batch.cc -llz4 -lzstd -o /tmp/feather_fuzz
-//   mkdir -p /tmp/feather_corpus && cp tests/fixtures/feather/*.arrow tests/fixtures/feather/*.arrows /tmp/feather_corpus/
+//   mkdir -p /tmp/feather_corpus
+//   cp tests/fixtures/feather/*.arrow tests/fixtures/feather/*.arrows /tmp/feather_corpus/
 //   /tmp/feather_fuzz -max_total_time=60 -max_len=65536 -rss_limit_mb=2048 /tmp/feather_corpus
 #include <cstddef>
 #include <cstdint>

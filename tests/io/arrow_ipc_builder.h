@@ -166,9 +166,23 @@ class FbWriter {
 // ---- Arrow schema pieces -------------------------------------------------------
 
 enum ArrowTypeId : uint8_t {
-  kNull = 1, kInt = 2, kFloatingPoint = 3, kBinary = 4, kUtf8 = 5, kBool = 6, kDecimal = 7, kDate = 8,
-  kTime = 9, kTimestamp = 10, kInterval = 11, kList = 12, kStruct = 13, kUnion = 14, kFixedSizeBinary = 15,
-  kLargeUtf8 = 20, kUtf8View = 24,
+  kNull = 1,
+  kInt = 2,
+  kFloatingPoint = 3,
+  kBinary = 4,
+  kUtf8 = 5,
+  kBool = 6,
+  kDecimal = 7,
+  kDate = 8,
+  kTime = 9,
+  kTimestamp = 10,
+  kInterval = 11,
+  kList = 12,
+  kStruct = 13,
+  kUnion = 14,
+  kFixedSizeBinary = 15,
+  kLargeUtf8 = 20,
+  kUtf8View = 24,
 };
 
 inline FbPtr IntTypeFb(int bits, bool is_signed) {
@@ -179,15 +193,15 @@ inline FbPtr FloatTypeFb(int16_t precision) { return FbTable({{0, Scalar<int16_t
 struct FieldSpec {
   std::string name;
   uint8_t type_id = kInt;
-  FbPtr type;                        // the type table (may be empty for Utf8 etc.)
+  FbPtr type;                         // the type table (may be empty for Utf8 etc.)
   std::optional<int64_t> dictionary;  // dictionary id
-  FbPtr index_type;                  // dictionary index type (Int table); null = default int32
+  FbPtr index_type;                   // dictionary index type (Int table); null = default int32
   std::vector<FieldSpec> children;
 };
 
 inline FbPtr FieldFb(const FieldSpec& spec) {
-  std::map<int, FbField> fields{{0, Ref(FbString(spec.name))}, {1, Scalar<uint8_t>(1)},
-                                {2, Scalar<uint8_t>(spec.type_id)}};
+  std::map<int, FbField> fields{
+      {0, Ref(FbString(spec.name))}, {1, Scalar<uint8_t>(1)}, {2, Scalar<uint8_t>(spec.type_id)}};
   fields[3] = Ref(spec.type ? spec.type : FbTable({}));
   if (spec.dictionary) {
     std::map<int, FbField> encoding{{0, Scalar<int64_t>(*spec.dictionary)}};
@@ -296,8 +310,9 @@ inline std::pair<std::string, FbPtr> EncodeBatch(const BatchSpec& batch) {
     for (const std::string& raw : array.buffers) {
       std::string stored = raw;
       if (batch.compression != Compression::kNone && !raw.empty()) {
-        stored = batch.store_uncompressed ? Bytes(int64_t{-1}) + raw
-                                          : Bytes(static_cast<int64_t>(raw.size())) + CompressBuffer(batch.compression, raw);
+        stored = batch.store_uncompressed
+                     ? Bytes(int64_t{-1}) + raw
+                     : Bytes(static_cast<int64_t>(raw.size())) + CompressBuffer(batch.compression, raw);
       }
       buffers += Bytes(static_cast<int64_t>(body.size())) + Bytes(static_cast<int64_t>(stored.size()));
       ++num_buffers;
@@ -342,9 +357,8 @@ struct IpcMessage {
 
 inline std::string DictionaryMessage(const DictionarySpec& spec) {
   auto [body, data] = EncodeBatch(spec.data);
-  return EncodeMessage(2, FbTable({{0, Scalar<int64_t>(spec.id)}, {1, Ref(data)},
-                                   {2, Scalar<uint8_t>(spec.is_delta ? 1 : 0)}}),
-                       body);
+  return EncodeMessage(
+      2, FbTable({{0, Scalar<int64_t>(spec.id)}, {1, Ref(data)}, {2, Scalar<uint8_t>(spec.is_delta ? 1 : 0)}}), body);
 }
 
 inline std::string BatchMessage(const BatchSpec& spec) {
@@ -380,8 +394,8 @@ inline std::string WriteFile(const std::vector<FieldSpec>& fields, const std::ve
     int32_t metadata_length;
     std::memcpy(&metadata_length, message.data() + 4, 4);
     int64_t body_length = static_cast<int64_t>(message.size()) - 8 - metadata_length;
-    std::string block = Bytes(static_cast<int64_t>(out.size())) + Bytes(metadata_length + 8) + Bytes(int32_t{0}) +
-                        Bytes(body_length);
+    std::string block =
+        Bytes(static_cast<int64_t>(out.size())) + Bytes(metadata_length + 8) + Bytes(int32_t{0}) + Bytes(body_length);
     if (m.dictionary) {
       dictionary_blocks += block;
       ++num_dictionaries;

@@ -7,8 +7,8 @@
 #include <limits>
 #include <sstream>
 
-#include "core/error.h"
 #include "arrow_ipc_builder.h"
+#include "core/error.h"
 #include "io/flatbuf.h"
 #include "io/formats.h"
 
@@ -138,8 +138,7 @@ TEST(FeatherRealFile, MatchesPandas) {
   };
   check_row(0, 1313431402.17637, 0.000499, 132, 72,
             {"udp", "36967.0", "13363.0", "CON", "147.32.84.229", "89.117.241.40"});
-  check_row(1, 1313410480.196241, 0.001975, 284, 79,
-            {"udp", "64502.0", "53.0", "CON", "147.32.80.9", "147.32.86.194"});
+  check_row(1, 1313410480.196241, 0.001975, 284, 79, {"udp", "64502.0", "53.0", "CON", "147.32.80.9", "147.32.86.194"});
   check_row(2, 1313192829.734809, 0.055283000000000006, 364, 0,
             {"tcp", "1571.0", "8081.0", "_FSA", "147.32.87.54", "147.32.87.249"});
   check_row(1234, 1312974333.002325, 3165.3208010000008, 1428, 1056,
@@ -229,7 +228,8 @@ Expected LoadExpected(const std::string& path) {
   simdjson::dom::element doc = parser.load(path);
   Expected e;
   e.num_rows = static_cast<size_t>(uint64_t(doc["num_rows"]));
-  for (simdjson::dom::element n : doc["batch_rows"].get_array()) e.batch_rows.push_back(static_cast<size_t>(uint64_t(n)));
+  for (simdjson::dom::element n : doc["batch_rows"].get_array())
+    e.batch_rows.push_back(static_cast<size_t>(uint64_t(n)));
   for (simdjson::dom::element column : doc["columns"].get_array()) {
     e.names.emplace_back(std::string_view(column["name"]));
     bool is_string = std::string_view(column["kind"]) == "string";
@@ -281,17 +281,16 @@ TEST_P(FeatherFixture, MatchesExpectedValues) {
   for (size_t max_rows : {65536, 7, 1, 100}) CheckFixture(file, expected, max_rows);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Feather, FeatherFixture,
-    ::testing::Values(std::pair{"basic.arrow", "basic.arrow.expected.json"},
-                      std::pair{"flows.arrow", "flows.expected.json"},
-                      std::pair{"flows_lz4.arrow", "flows.expected.json"},
-                      std::pair{"flows_zstd.arrow", "flows.expected.json"},
-                      std::pair{"flows.arrows", "flows.expected.json"},
-                      std::pair{"flows_zstd.arrows", "flows.expected.json"},
-                      std::pair{"dict_delta.arrow", "dict_delta.arrow.expected.json"},
-                      std::pair{"dict_replace.arrows", "dict_replace.arrows.expected.json"},
-                      std::pair{"types.arrow", "types.arrow.expected.json"}));
+INSTANTIATE_TEST_SUITE_P(Feather, FeatherFixture,
+                         ::testing::Values(std::pair{"basic.arrow", "basic.arrow.expected.json"},
+                                           std::pair{"flows.arrow", "flows.expected.json"},
+                                           std::pair{"flows_lz4.arrow", "flows.expected.json"},
+                                           std::pair{"flows_zstd.arrow", "flows.expected.json"},
+                                           std::pair{"flows.arrows", "flows.expected.json"},
+                                           std::pair{"flows_zstd.arrows", "flows.expected.json"},
+                                           std::pair{"dict_delta.arrow", "dict_delta.arrow.expected.json"},
+                                           std::pair{"dict_replace.arrows", "dict_replace.arrows.expected.json"},
+                                           std::pair{"types.arrow", "types.arrow.expected.json"}));
 
 TEST(FeatherFixtures, NestedColumnsAreSkippedOrRejected) {
   auto reader = OpenFeatherReader(FileBuffer::Load(kFixtures + "types.arrow"), {});
@@ -343,9 +342,14 @@ std::string SimpleFile(Compression compression = Compression::kNone, bool store_
   BatchSpec b1{3,
                {Fixed<int32_t>({1, 2, 3}, {true, false, true}), Fixed<int64_t>({10, 20, 30}),
                 Strings({"x", std::nullopt, "zz"})},
-               compression, store_uncompressed, {}};
-  BatchSpec b2{2, {Fixed<int32_t>({4, 5}), Fixed<int64_t>({40, -50}), Strings({"", "long string"})},
-               compression, store_uncompressed, {}};
+               compression,
+               store_uncompressed,
+               {}};
+  BatchSpec b2{2,
+               {Fixed<int32_t>({4, 5}), Fixed<int64_t>({40, -50}), Strings({"", "long string"})},
+               compression,
+               store_uncompressed,
+               {}};
   return WriteFile(fields, {Batch(b1), Batch(b2)});
 }
 
@@ -428,7 +432,8 @@ TEST(FeatherBuilt, DictionaryReplacementInStream) {
 TEST(FeatherBuilt, CompressedDictionaryAndNullIndices) {
   std::vector<FieldSpec> fields = {DictField("w", 5, IntTypeFb(64, true))};
   BatchSpec batch{3, {Fixed<int64_t>({2, 99, 0}, {true, false, true})}, Compression::kLz4, false, {}};
-  auto reader = OpenBytes(WriteFile(fields, {Dict(5, {"p", std::nullopt, "r"}, false, Compression::kZstd), Batch(batch)}));
+  auto reader =
+      OpenBytes(WriteFile(fields, {Dict(5, {"p", std::nullopt, "r"}, false, Compression::kZstd), Batch(batch)}));
   EXPECT_EQ(ReadAll(*reader, {0}).strings[0], (std::vector<std::string>{"r", "", "p"}));
 }
 
@@ -449,13 +454,15 @@ TEST(FeatherBuilt, NumericTypes) {
   // Decimal128 values -12345 and 2^64 + 1, scale 2.
   std::string decimals = Bytes(int64_t{-12345}) + Bytes(int64_t{-1}) + Bytes(uint64_t{1}) + Bytes(int64_t{1});
   ArrayData null_array{2, 2, {}};
-  BatchSpec batch{2,
-                  {Fixed<int8_t>({-128, 127}), Fixed<uint32_t>({4294967295u, 0}),
-                   Fixed<uint64_t>({18446744073709551615ull, 1}), Fixed<uint16_t>({0x3c00, 0xfc00}),
-                   Fixed<float>({0.5f, -1.25f}, {false, true}), ArrayData{2, 0, {"", std::string(1, '\x02')}},
-                   ArrayData{2, 0, {"", decimals}}, Fixed<int32_t>({15000, -1}), null_array,
-                   Fixed<int64_t>({86399999999999, 0})},
-                  Compression::kNone, false, {}};
+  BatchSpec batch{
+      2,
+      {Fixed<int8_t>({-128, 127}), Fixed<uint32_t>({4294967295u, 0}), Fixed<uint64_t>({18446744073709551615ull, 1}),
+       Fixed<uint16_t>({0x3c00, 0xfc00}), Fixed<float>({0.5f, -1.25f}, {false, true}),
+       ArrayData{2, 0, {"", std::string(1, '\x02')}}, ArrayData{2, 0, {"", decimals}}, Fixed<int32_t>({15000, -1}),
+       null_array, Fixed<int64_t>({86399999999999, 0})},
+      Compression::kNone,
+      false,
+      {}};
   auto reader = OpenBytes(WriteFile(fields, {Batch(batch)}));
   Table t = ReadAll(*reader, AllColumns(*reader));
   EXPECT_EQ(t.numbers[0], (std::vector<double>{-128, 127}));
@@ -492,7 +499,9 @@ TEST(FeatherBuilt, SkipsNestedAndViewColumns) {
   BatchSpec batch{1,
                   {ArrayData{1, 0, {""}}, Strings({"s"}), ArrayData{1, 0, {"", Values<int32_t>({0, 1})}},
                    Fixed<int32_t>({5}), ArrayData{1, 0, {"", std::string(16, '\0'), "data"}}, Fixed<int8_t>({42})},
-                  Compression::kNone, false, {1}};
+                  Compression::kNone,
+                  false,
+                  {1}};
   auto reader = OpenBytes(WriteFile(fields, {Batch(batch)}));
   EXPECT_EQ(ReadAll(*reader, {2}).numbers[0], (std::vector<double>{42}));
   auto again = OpenBytes(WriteFile(fields, {Batch(batch)}));
@@ -564,8 +573,9 @@ TEST(FeatherDamage, BadBlocks) {
   EXPECT_CONTAINS(ErrorOf(bytes), "record batch block 2 has a negative offset or length");
   bytes = file;
   PutInt64(bytes, block, 8);  // points at the schema message (with too short a metadata length)
-  EXPECT_EQ(ErrorOf(bytes), "mem.arrow: record batch 2 at offset 8: the footer's metadata length 248 is shorter than "
-                            "the message's 272");
+  EXPECT_EQ(ErrorOf(bytes),
+            "mem.arrow: record batch 2 at offset 8: the footer's metadata length 248 is shorter than "
+            "the message's 272");
   int32_t schema_length;
   std::memcpy(&schema_length, file.data() + 12, 4);
   PutInt32(bytes, block + 8, schema_length + 8);
@@ -596,12 +606,14 @@ TEST(FeatherDamage, BuffersOutsideTheBody) {
   std::vector<FieldSpec> fields = {IntField("a", 64)};
   // Values buffer too short for the 4 rows the batch claims.
   std::string file = WriteFile(fields, {Batch(OneColumnBatch(Fixed<int64_t>({1, 2}), 2))});
-  std::string lying = WriteFile(fields, {Batch(BatchSpec{4, {ArrayData{4, 0, {"", Values<int64_t>({1, 2})}}},
-                                                         Compression::kNone, false, {}})});
+  std::string lying = WriteFile(
+      fields, {Batch(BatchSpec{4, {ArrayData{4, 0, {"", Values<int64_t>({1, 2})}}}, Compression::kNone, false, {}})});
   EXPECT_EQ(ErrorOf(lying), "mem.arrow: record batch 1, column 'a', buffer 1: has 16 bytes but the column needs 32");
   // Node length disagreeing with the batch.
-  std::string mismatch = WriteFile(fields, {Batch(BatchSpec{3, {Fixed<int64_t>({1, 2})}, Compression::kNone, false, {}})});
-  EXPECT_EQ(ErrorOf(mismatch), "mem.arrow: record batch 1, column 'a': the column has 2 values but the batch has 3 rows");
+  std::string mismatch =
+      WriteFile(fields, {Batch(BatchSpec{3, {Fixed<int64_t>({1, 2})}, Compression::kNone, false, {}})});
+  EXPECT_EQ(ErrorOf(mismatch),
+            "mem.arrow: record batch 1, column 'a': the column has 2 values but the batch has 3 rows");
   // Null count above the length.
   ArrayData bad_nulls = Fixed<int64_t>({1, 2});
   bad_nulls.null_count = 3;
@@ -625,8 +637,9 @@ TEST(FeatherDamage, BuffersOutsideTheBody) {
   size_t pos = bytes.find(needle);
   ASSERT_NE(pos, std::string::npos);
   PutInt64(bytes, pos, 1 << 20);
-  EXPECT_EQ(ErrorOf(bytes), "mem.arrow: record batch 1, column 'a', buffer 1: bytes 1048576+16 lie outside the "
-                            "message body of 16 bytes");
+  EXPECT_EQ(ErrorOf(bytes),
+            "mem.arrow: record batch 1, column 'a', buffer 1: bytes 1048576+16 lie outside the "
+            "message body of 16 bytes");
 }
 
 TEST(FeatherDamage, BadStringOffsets) {
@@ -635,8 +648,9 @@ TEST(FeatherDamage, BadStringOffsets) {
   strings.buffers[1] = Values<int32_t>({0, 2, 9});  // past the 4 data bytes
   BatchSpec batch{2, {Fixed<int8_t>({1, 2}), strings}, Compression::kNone, false, {}};
   std::string file = WriteFile(fields, {Batch(batch), Batch(batch)});
-  EXPECT_EQ(ErrorOf(file), "mem.arrow: row 2, column 's' (field 2) (record batch 1): string offsets 2..9 lie outside "
-                           "the 4-byte data buffer");
+  EXPECT_EQ(ErrorOf(file),
+            "mem.arrow: row 2, column 's' (field 2) (record batch 1): string offsets 2..9 lie outside "
+            "the 4-byte data buffer");
   strings.buffers[1] = Values<int32_t>({0, 3, 2});  // decreasing
   batch.arrays[1] = strings;
   EXPECT_CONTAINS(ErrorOf(WriteFile(fields, {Batch(batch)})), "string offsets 3..2");
@@ -652,7 +666,8 @@ TEST(FeatherDamage, DictionaryProblems) {
   // Index out of range, named by row and column.
   EXPECT_EQ(ErrorOf(WriteFile(fields, {Dict(4, {"a", "b"}), Batch(OneColumnBatch(Fixed<int8_t>({0, 1, 2}), 3))})),
             "mem.arrow: row 3, column 'w' (field 1): dictionary index 2 is out of range (the dictionary has 2 values)");
-  EXPECT_CONTAINS(ErrorOf(WriteFile(fields, {Dict(4, {"a", "b"}), Batch(batch)})), "dictionary index -1 is out of range");
+  EXPECT_CONTAINS(ErrorOf(WriteFile(fields, {Dict(4, {"a", "b"}), Batch(batch)})),
+                  "dictionary index -1 is out of range");
   // Second batch rows are numbered across batches.
   EXPECT_CONTAINS(ErrorOf(WriteFile(fields, {Dict(4, {"a", "b"}), Batch(OneColumnBatch(Fixed<int8_t>({0}), 1)),
                                              Batch(OneColumnBatch(Fixed<int8_t>({5}), 1))})),
@@ -682,8 +697,8 @@ TEST(FeatherDamage, CompressionProblems) {
                              bool bare = false) {
     if (codec_id < 0) codec_id = codec == Compression::kLz4 ? 0 : 1;
     std::string stored = bare ? payload : Bytes(claimed) + payload;
-    std::string buffers = Bytes(int64_t{0}) + Bytes(int64_t{0}) + Bytes(int64_t{0}) +
-                          Bytes(static_cast<int64_t>(stored.size()));
+    std::string buffers =
+        Bytes(int64_t{0}) + Bytes(int64_t{0}) + Bytes(int64_t{0}) + Bytes(static_cast<int64_t>(stored.size()));
     while (stored.size() % 8 != 0) stored.push_back('\0');
     FbPtr header = FbTable({{0, Scalar<int64_t>(4)},
                             {1, Ref(FbRawVector(Bytes(int64_t{4}) + Bytes(int64_t{0}), 1))},
@@ -701,10 +716,12 @@ TEST(FeatherDamage, CompressionProblems) {
     EXPECT_CONTAINS(ErrorOf(compressed_file(codec, 33, good)), "buffer decompresses to 32 bytes but claims 33");
     // Claims the 32 bytes the column needs but holds more.
     std::string more = CompressBuffer(codec, raw + raw);
-    EXPECT_CONTAINS(ErrorOf(compressed_file(codec, 32, more)), "buffer decompresses to more than the 32 bytes it claims");
-    EXPECT_EQ(ErrorOf(compressed_file(codec, 24, good)),
-              "mem.arrow: record batch 1 (stream message at offset 136), column 'a', buffer 1: uncompressed length 24 is "
-              "less than the 32 bytes the column needs");
+    EXPECT_CONTAINS(ErrorOf(compressed_file(codec, 32, more)),
+                    "buffer decompresses to more than the 32 bytes it claims");
+    EXPECT_EQ(
+        ErrorOf(compressed_file(codec, 24, good)),
+        "mem.arrow: record batch 1 (stream message at offset 136), column 'a', buffer 1: uncompressed length 24 is "
+        "less than the 32 bytes the column needs");
     EXPECT_CONTAINS(ErrorOf(compressed_file(codec, -7, good)), "negative uncompressed length -7");
     EXPECT_CONTAINS(ErrorOf(compressed_file(codec, 32, good.substr(0, good.size() - 3))), "buffer 1: ");
     std::string garbage = good;
@@ -712,7 +729,8 @@ TEST(FeatherDamage, CompressionProblems) {
     EXPECT_CONTAINS(ErrorOf(compressed_file(codec, 32, garbage)), "buffer 1: ");
     EXPECT_CONTAINS(ErrorOf(compressed_file(codec, 0, "abc", -1, true)), "shorter than its 8-byte length prefix");
     // A claimed length far beyond the data: fails without allocating it.
-    EXPECT_CONTAINS(ErrorOf(compressed_file(codec, int64_t{1} << 60, good)), "buffer decompresses to 32 bytes but claims");
+    EXPECT_CONTAINS(ErrorOf(compressed_file(codec, int64_t{1} << 60, good)),
+                    "buffer decompresses to 32 bytes but claims");
   }
   EXPECT_EQ(ErrorOf(compressed_file(Compression::kZstd, 32, raw, 7)),
             "mem.arrow: record batch 1 (stream message at offset 136): unknown compression codec 7");
@@ -735,7 +753,8 @@ TEST(FeatherDamage, UnsupportedSchemas) {
   EXPECT_CONTAINS(ErrorOf(no_schema), "the schema is missing");
   // A stream starting with a record batch.
   std::string stream = BatchMessage(OneColumnBatch(Fixed<int32_t>({1}), 1));
-  EXPECT_EQ(ErrorOf(stream), "mem.arrow: stream message at offset 0: an Arrow IPC stream must start with a schema message");
+  EXPECT_EQ(ErrorOf(stream),
+            "mem.arrow: stream message at offset 0: an Arrow IPC stream must start with a schema message");
   EXPECT_CONTAINS(ErrorOf(SchemaMessage(fields) + SchemaMessage(fields)), "a second schema message in the stream");
 }
 
@@ -750,13 +769,15 @@ TEST(FeatherDamage, SharedChildTablesCannotExplode) {
   FbPtr leaf = FieldFb(IntField("leaf", 8));
   FbPtr node = leaf;
   for (int depth = 0; depth < 60; ++depth) {
-    node = FbTable({{0, Ref(FbString("s"))}, {2, Scalar<uint8_t>(kStruct)}, {3, Ref(FbTable({}))},
+    node = FbTable({{0, Ref(FbString("s"))},
+                    {2, Scalar<uint8_t>(kStruct)},
+                    {3, Ref(FbTable({}))},
                     {5, Ref(FbVector({node, node}))}});
   }
   std::string footer =
       FbWriter::Finish(FbTable({{0, Scalar<int16_t>(4)}, {1, Ref(FbTable({{1, Ref(FbVector({node}))}}))}}));
-  std::string file = std::string("ARROW1") + std::string(2, '\0') + footer +
-                     Bytes(static_cast<int32_t>(footer.size())) + "ARROW1";
+  std::string file =
+      std::string("ARROW1") + std::string(2, '\0') + footer + Bytes(static_cast<int32_t>(footer.size())) + "ARROW1";
   EXPECT_CONTAINS(ErrorOf(file), "the schema has more than 65536 fields");
 }
 
@@ -794,8 +815,9 @@ TEST(FeatherDamage, LyingRowCountWithoutProjectedBuffers) {
       reader->NextChunk();
       FAIL() << "a lying row count must be caught";
     } catch (const core::InputError& e) {
-      EXPECT_EQ(std::string(e.what()), "mem.arrow: record batch 1, column 'a', buffer 1: has 1 bytes but the column "
-                                       "needs 1099511627776");
+      EXPECT_EQ(std::string(e.what()),
+                "mem.arrow: record batch 1, column 'a', buffer 1: has 1 bytes but the column "
+                "needs 1099511627776");
     }
   }
   // Only Null columns: nothing can confirm the count, so it is capped.
