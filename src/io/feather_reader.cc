@@ -814,9 +814,9 @@ class FeatherReader : public SequentialReader {
     message.offset = offset;
     message.body_offset = metadata_offset + static_cast<uint64_t>(length);
     if (block_metadata_length) {
-      if (*block_metadata_length < length + 8) {
+      if (int64_t{*block_metadata_length} < int64_t{length} + 8) {
         Fail(where, "the footer's metadata length " + std::to_string(*block_metadata_length) +
-                        " is shorter than the message's " + std::to_string(length + 8));
+                        " is shorter than the message's " + std::to_string(int64_t{length} + 8));
       }
       message.body_offset = offset + static_cast<uint64_t>(*block_metadata_length);
     }
