@@ -51,9 +51,9 @@ namespace {
 constexpr uint64_t kMaxPartBytes = uint64_t{1} << 30;      // any uncompressed part
 constexpr uint64_t kMaxSmallPartBytes = uint64_t{64} << 20;  // parts parsed whole (workbook, rels)
 constexpr size_t kMaxElementBytes = size_t{64} << 20;      // one <row> or <si> element
-constexpr size_t kReadBytes = size_t{1} << 20;             // inflated per read
-constexpr size_t kFragmentBytes = size_t{4} << 20;         // row XML parsed at once
-constexpr size_t kFragmentElements = 8192;                 // rows / strings parsed at once
+constexpr size_t kReadBytes = size_t{256} << 10;           // inflated per read
+constexpr size_t kFragmentBytes = size_t{512} << 10;       // row XML parsed at once
+constexpr size_t kFragmentElements = 2048;                 // rows / strings parsed at once
 constexpr uint64_t kMaxRows = 1048576;                     // Excel's limits
 constexpr uint32_t kMaxColumns = 16384;
 
@@ -61,9 +61,14 @@ constexpr uint32_t kMaxColumns = 16384;
   throw core::InputError(file + ": " + what);
 }
 
+// Name without its namespace prefix ("x:row" -> "row").
 std::string_view LocalName(const char* name) {
-  const char* colon = std::strrchr(name, ':');
-  return colon != nullptr ? std::string_view(colon + 1) : std::string_view(name);
+  const char* local = name;
+  const char* p = name;
+  for (; *p != '\0'; ++p) {
+    if (*p == ':') local = p + 1;
+  }
+  return std::string_view(local, static_cast<size_t>(p - local));
 }
 
 pugi::xml_node Child(pugi::xml_node node, std::string_view local) {
@@ -163,6 +168,7 @@ class ZipPartStream {
     return static_cast<size_t>(got);
   }
   uint64_t produced() const { return produced_; }
+  uint64_t remaining() const { return produced_ < declared_ ? declared_ - produced_ : 0; }
   uint64_t declared() const { return declared_; }
   const std::string& where() const { return where_; }
 
@@ -388,7 +394,7 @@ class XmlChildScanner {
           case Token::kEnd:
             if (depth == 0) {
               if (token.name != container_) {
-                Fail(input_.where(), "unexpected </" + token.name + "> inside <" + container_ + ">");
+                Fail(input_.where(), "unexpected </" + std::string(token.name) + "> inside <" + container_ + ">");
               }
               container_open_ = false;
               out.append(View(element_start, token.begin));
@@ -410,7 +416,7 @@ class XmlChildScanner {
  private:
   struct Token {
     enum Kind { kText, kStart, kEnd, kOther, kEof } kind = kEof;
-    std::string name;  // local name of a start or end tag
+    std::string_view name;  // local name of a start or end tag; valid until the next read
     bool self_closing = false;
     uint64_t begin = 0;
   };
@@ -435,9 +441,11 @@ class XmlChildScanner {
         Fail(input_.where(), "an element inside <" + container_ + "> (or before it) is larger than " +
                                  std::to_string(kMaxElementBytes) + " bytes");
       }
+      // Up to what the part has left (plus one byte to see its end).
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(kReadBytes, input_.remaining() + 1));
       size_t old = buffer_.size();
-      buffer_.resize(old + kReadBytes);
-      size_t got = input_.Read(buffer_.data() + old, kReadBytes);
+      buffer_.resize(old + want);
+      size_t got = input_.Read(buffer_.data() + old, want);
       buffer_.resize(old + got);
       if (got == 0) eof_ = true;
     }
@@ -485,37 +493,47 @@ class XmlChildScanner {
       return token;
     }
     Fill(pos_ + 9);
-    std::string_view rest = View(pos_, std::min(End(), pos_ + 9));
+    const char second = pos_ + 1 < End() ? At(pos_ + 1) : '\0';
     auto skip_to = [&](std::string_view end, const char* what) {
       std::optional<uint64_t> at = Find(pos_ + 2, end);
       if (!at) Fail(input_.where(), std::string("unterminated ") + what);
       pos_ = *at + end.size();
       token.kind = Token::kOther;
     };
-    if (rest.substr(0, 4) == "<!--") {
-      skip_to("-->", "comment");
-    } else if (rest.substr(0, 9) == "<![CDATA[") {
-      skip_to("]]>", "CDATA section");
-    } else if (rest.substr(0, 2) == "<?") {
-      skip_to("?>", "processing instruction");
-    } else if (rest.substr(0, 2) == "<!") {
-      Fail(input_.where(), "document type declarations are not allowed");
+    if (second == '!' || second == '?') {
+      std::string_view rest = View(pos_, std::min(End(), pos_ + 9));
+      if (rest.substr(0, 4) == "<!--") {
+        skip_to("-->", "comment");
+      } else if (rest.substr(0, 9) == "<![CDATA[") {
+        skip_to("]]>", "CDATA section");
+      } else if (second == '?') {
+        skip_to("?>", "processing instruction");
+      } else {
+        Fail(input_.where(), "document type declarations are not allowed");
+      }
     } else {
       // A start or end tag: find its '>' outside quoted attribute values.
       uint64_t i = pos_ + 1;
       char quote = 0;
-      for (;; ++i) {
+      for (;;) {
         if (i >= End() && !Fill(i + 1)) Fail(input_.where(), "unexpected end of the part inside a tag");
-        char c = At(i);
-        if (quote != 0) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '>') {
-          break;
-        } else if (c == '<') {
-          Fail(input_.where(), "malformed tag at byte " + std::to_string(pos_));
+        const char* begin = buffer_.data();
+        const char* end = begin + buffer_.size();
+        const char* p = begin + (i - base_);
+        for (; p < end; ++p) {
+          const char c = *p;
+          if (quote != 0) {
+            if (c == quote) quote = 0;
+          } else if (c == '>') {
+            break;
+          } else if (c == '"' || c == '\'') {
+            quote = c;
+          } else if (c == '<') {
+            Fail(input_.where(), "malformed tag at byte " + std::to_string(pos_));
+          }
         }
+        i = base_ + static_cast<uint64_t>(p - begin);
+        if (p < end) break;
       }
       bool end_tag = At(pos_ + 1) == '/';
       uint64_t name_begin = pos_ + (end_tag ? 2 : 1);
@@ -525,7 +543,7 @@ class XmlChildScanner {
       size_t colon = name.rfind(':');
       if (colon != std::string_view::npos) name.remove_prefix(colon + 1);
       if (name.empty()) Fail(input_.where(), "malformed tag at byte " + std::to_string(pos_));
-      token.name = std::string(name);
+      token.name = name;
       token.kind = end_tag ? Token::kEnd : Token::kStart;
       token.self_closing = !end_tag && At(i - 1) == '/';
       pos_ = i + 1;
@@ -650,7 +668,7 @@ class ExcelReader : public SequentialReader {
       if (col < 0 || static_cast<size_t>(col) >= width_) {
         throw core::InternalError("projection index " + std::to_string(col) + " out of range");
       }
-      column_to_output_[static_cast<size_t>(col)] = static_cast<int>(out);
+      if (column_to_output_[static_cast<size_t>(col)] < 0) column_to_output_[static_cast<size_t>(col)] = static_cast<int>(out);
     }
     values_.resize(proj.size());
     for (auto& v : values_) v.clear();
@@ -684,7 +702,14 @@ class ExcelReader : public SequentialReader {
       return false;
     }
     batch.num_rows = rows;
-    for (size_t out = 0; out < proj.size(); ++out) Finish(values_[out], batch, batch.columns[out]);
+    for (size_t out = 0; out < proj.size(); ++out) {
+      int first = column_to_output_[static_cast<size_t>(proj[out])];
+      if (first == static_cast<int>(out)) {
+        Finish(values_[out], batch, batch.columns[out]);
+      } else {  // a column projected twice
+        batch.columns[out] = batch.columns[static_cast<size_t>(first)];
+      }
+    }
     return true;
   }
 

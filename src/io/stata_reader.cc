@@ -289,13 +289,13 @@ class StataReader : public SequentialReader {
   // Fills `batch` with rows [first, first + count) of the projected columns.
   void Parse(int64_t first, int64_t count, core::ColumnBatch& batch) {
     const std::vector<int>& proj = projection();
-    std::vector<int> column_to_output(schema_.names.size(), -1);
+    std::vector<int> column_to_output(schema_.names.size(), -1);  // first output of each column
     for (size_t out = 0; out < proj.size(); ++out) {
       int col = proj[out];
       if (col < 0 || static_cast<size_t>(col) >= schema_.names.size()) {
         throw core::InternalError("projection index " + std::to_string(col) + " out of range");
       }
-      column_to_output[static_cast<size_t>(col)] = static_cast<int>(out);
+      if (column_to_output[static_cast<size_t>(col)] < 0) column_to_output[static_cast<size_t>(col)] = static_cast<int>(out);
       core::Column& column = batch.columns[out];
       column.Clear();
       if (is_string_[static_cast<size_t>(col)]) {
@@ -324,6 +324,11 @@ class StataReader : public SequentialReader {
     if (state.rows_seen != count) {
       throw core::InputError(name() + ": " + what + ": only " + std::to_string(state.rows_seen) +
                              " rows could be read");
+    }
+    // A column projected twice: copy the first (views share the batch's arena).
+    for (size_t out = 0; out < proj.size(); ++out) {
+      int first = column_to_output[static_cast<size_t>(proj[out])];
+      if (first != static_cast<int>(out)) batch.columns[out] = batch.columns[static_cast<size_t>(first)];
     }
   }
 

@@ -284,12 +284,13 @@ TEST(ExcelReader, ExcelRealFileMatchesPandas) {
 TEST(ExcelReader, ExcelRealFileProjection) {
   const std::string path = std::string(BOTRECON_SHARED_DATA) + "/original-tests/test.xlsx";
   auto reader = OpenExcelReader(FileBuffer::Load(path), {});
-  Table t = ReadAll(*reader, {10, 3});  // SrcAddr, TotBytes
+  Table t = ReadAll(*reader, {10, 3, 10});  // SrcAddr, TotBytes, SrcAddr again
   ASSERT_EQ(t.rows, 5000u);
   EXPECT_EQ(t.batch_sizes.size(), 1u);
   EXPECT_TRUE(IsText(t.columns[0][0], "89.117.241.40"));
   EXPECT_TRUE(IsNumber(t.columns[1][0], 132));
   EXPECT_TRUE(IsNumber(t.columns[1][4999], 1017));
+  EXPECT_TRUE(IsText(t.columns[2][4999], "180.193.40.27"));
 }
 
 // ---------------------------------------------------------------------------
