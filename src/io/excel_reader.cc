@@ -35,12 +35,11 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <pugixml.hpp>
 
 #include "core/error.h"
 #include "io/formats.h"
@@ -48,18 +47,17 @@
 namespace botrecon::io {
 namespace {
 
-constexpr uint64_t kMaxPartBytes = uint64_t{1} << 30;      // any uncompressed part
+constexpr uint64_t kMaxPartBytes = uint64_t{1} << 30;        // any uncompressed part
 constexpr uint64_t kMaxSmallPartBytes = uint64_t{64} << 20;  // parts parsed whole (workbook, rels)
-constexpr size_t kMaxElementBytes = size_t{64} << 20;      // one <row> or <si> element
-constexpr size_t kReadBytes = size_t{256} << 10;           // inflated per read
-constexpr size_t kFragmentBytes = size_t{512} << 10;       // row XML parsed at once
-constexpr size_t kFragmentElements = 2048;                 // rows / strings parsed at once
-constexpr uint64_t kMaxRows = 1048576;                     // Excel's limits
+constexpr size_t kMaxElementBytes = size_t{64} << 20;        // one <row> or <si> element
+constexpr size_t kReadBytes = size_t{256} << 10;             // inflated per read
+constexpr size_t kFragmentBytes = size_t{512} << 10;         // row XML parsed at once
+constexpr size_t kFragmentElements = 2048;                   // rows / strings parsed at once
+constexpr uint64_t kMaxRows = 1048576;                       // Excel's limits
 constexpr uint32_t kMaxColumns = 16384;
+static_assert(kMaxPartBytes < (uint64_t{1} << 32), "shared-string offsets are 32-bit");
 
-[[noreturn]] void Fail(const std::string& file, const std::string& what) {
-  throw core::InputError(file + ": " + what);
-}
+[[noreturn]] void Fail(const std::string& file, const std::string& what) { throw core::InputError(file + ": " + what); }
 
 // Name without its namespace prefix ("x:row" -> "row").
 std::string_view LocalName(const char* name) {
@@ -563,7 +561,8 @@ class XmlChildScanner {
 };
 
 // ---------------------------------------------------------------------------
-// Shared strings: one text block plus offsets.
+// Shared strings: one text block plus offsets (32 bits suffice: the text is
+// no longer than its part, at most kMaxPartBytes).
 
 class SharedStrings {
  public:
@@ -583,15 +582,14 @@ class SharedStrings {
     for (;;) {
       fragment.clear();
       if (scanner.NextChildren(kFragmentElements, kFragmentBytes, fragment) == 0) break;
-      pugi::xml_parse_result result =
-          doc.load_buffer_inplace(fragment.data(), fragment.size(),
-                                  pugi::parse_default | pugi::parse_fragment | pugi::parse_ws_pcdata_single,
-                                  pugi::encoding_utf8);
+      pugi::xml_parse_result result = doc.load_buffer_inplace(
+          fragment.data(), fragment.size(), pugi::parse_default | pugi::parse_fragment | pugi::parse_ws_pcdata_single,
+          pugi::encoding_utf8);
       if (!result) Fail(stream->where(), XmlError(result) + " near string " + std::to_string(table->size()));
       for (pugi::xml_node si = doc.first_child(); si; si = si.next_sibling()) {
         if (si.type() != pugi::node_element || LocalName(si.name()) != "si") continue;
         AppendStringItem(si, table->text_);
-        table->starts_.push_back(table->text_.size());
+        table->starts_.push_back(static_cast<uint32_t>(table->text_.size()));
       }
     }
     table->text_.shrink_to_fit();
@@ -600,7 +598,7 @@ class SharedStrings {
 
  private:
   std::string text_;
-  std::vector<uint64_t> starts_;
+  std::vector<uint32_t> starts_;
 };
 
 // ---------------------------------------------------------------------------
@@ -668,7 +666,8 @@ class ExcelReader : public SequentialReader {
       if (col < 0 || static_cast<size_t>(col) >= width_) {
         throw core::InternalError("projection index " + std::to_string(col) + " out of range");
       }
-      if (column_to_output_[static_cast<size_t>(col)] < 0) column_to_output_[static_cast<size_t>(col)] = static_cast<int>(out);
+      int& first = column_to_output_[static_cast<size_t>(col)];
+      if (first < 0) first = static_cast<int>(out);
     }
     values_.resize(proj.size());
     for (auto& v : values_) v.clear();
@@ -815,10 +814,9 @@ class ExcelReader : public SequentialReader {
     while (!row_node_) {
       fragment_.clear();
       if (rows_->NextChildren(kFragmentElements, kFragmentBytes, fragment_) == 0) return false;
-      pugi::xml_parse_result result =
-          doc_.load_buffer_inplace(fragment_.data(), fragment_.size(),
-                                   pugi::parse_default | pugi::parse_fragment | pugi::parse_ws_pcdata_single,
-                                   pugi::encoding_utf8);
+      pugi::xml_parse_result result = doc_.load_buffer_inplace(
+          fragment_.data(), fragment_.size(), pugi::parse_default | pugi::parse_fragment | pugi::parse_ws_pcdata_single,
+          pugi::encoding_utf8);
       if (!result) Fail(where_, XmlError(result) + " in the rows after sheet row " + std::to_string(last_row_));
       row_node_ = FirstRow(doc_.first_child());
     }
@@ -977,7 +975,7 @@ class ExcelReader : public SequentialReader {
       column.numbers.reserve(cells.size());
       for (const auto& cell : cells) {
         column.numbers.push_back(cell.kind == CellValue::kMissing ? std::numeric_limits<double>::quiet_NaN()
-                                                                   : cell.number);
+                                                                  : cell.number);
       }
       return;
     }
@@ -1025,8 +1023,8 @@ class ExcelReader : public SequentialReader {
   uint64_t pending_row_ = 0;      // sheet row number of row_node_
   uint64_t last_row_ = 0;         // highest sheet row number seen
   uint64_t emitted_through_ = 1;  // sheet rows up to this one are handed out (1 = header)
-  std::string scratch_;      // rich text being joined
-  std::string header_text_;  // a header cell's text
+  std::string scratch_;           // rich text being joined
+  std::string header_text_;       // a header cell's text
 
   // Per batch.
   std::vector<int> column_to_output_;

@@ -78,7 +78,6 @@ struct ParseState {
   int64_t row_count = -1;
   std::vector<std::string> names;
   std::vector<bool> is_string;
-  bool has_strl = false;
 
   // Data pass.
   const std::vector<int>* column_to_output = nullptr;  // variable index -> projected column or -1
@@ -104,9 +103,7 @@ int OnVariableOpen(int index, readstat_variable_t* variable, const char* /*label
     if (index != static_cast<int>(state->names.size())) return READSTAT_HANDLER_ABORT;
     const char* name = readstat_variable_get_name(variable);
     state->names.emplace_back(name != nullptr ? name : "");
-    readstat_type_t type = readstat_variable_get_type(variable);
     state->is_string.push_back(readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_STRING);
-    if (type == READSTAT_TYPE_STRING_REF) state->has_strl = true;
   } catch (...) {
     state->exception = std::current_exception();
     return READSTAT_HANDLER_ABORT;
@@ -183,6 +180,92 @@ void OnError(const char* message, void* ctx) {
   if (message != nullptr && state->error_detail.empty()) state->error_detail = message;
 }
 
+// ReadStat 1.1.8 hands a strL's bytes to the value handler as a C string
+// without checking that they end in NUL, so a damaged strL would make it (and
+// us) read past its buffer. The strL section of formats 117-119 is checked
+// first: every record must lie inside the file and end in NUL (which excludes
+// binary strLs that do not).
+class StrlValidator {
+ public:
+  StrlValidator(std::string_view bytes, const std::string& name) : bytes_(bytes), name_(name) {}
+
+  // Returns the number of strLs.
+  size_t Run() {
+    Expect("<stata_dta><header><release>");
+    std::string_view release = Take(3);
+    if (release != "117" && release != "118" && release != "119") {
+      Fail("unsupported release '" + std::string(release) + "'");
+    }
+    const int version = (release[2] - '0') + 110;
+    Expect("</release><byteorder>");
+    std::string_view order = Take(3);
+    if (order != "MSF" && order != "LSF") Fail("bad byte order '" + std::string(order) + "'");
+    big_endian_ = order == "MSF";
+    Expect("</byteorder><K>");
+    Take(version >= 119 ? 4 : 2);
+    Expect("</K><N>");
+    Take(version >= 118 ? 8 : 4);
+    Expect("</N><label>");
+    Take(static_cast<size_t>(version >= 118 ? Unsigned(2) : Unsigned(1)));
+    Expect("</label><timestamp>");
+    Take(static_cast<size_t>(Unsigned(1)));
+    Expect("</timestamp></header><map>");
+    uint64_t map[14];
+    for (auto& entry : map) entry = Unsigned(8);
+    const uint64_t strls = map[10];
+    if (strls > bytes_.size()) Fail("strL section offset " + std::to_string(strls) + " is beyond the end of the file");
+    pos_ = static_cast<size_t>(strls);
+    Expect("<strls>");
+    for (size_t count = 0;; ++count) {
+      if (bytes_.substr(pos_, 8) == "</strls>") return count;
+      const size_t record = pos_;
+      Expect("GSO");
+      Take(4);                       // v
+      Take(version >= 118 ? 8 : 4);  // o
+      Take(1);                       // type: 129 binary, 130 text
+      const uint64_t len = Unsigned(4);
+      if (len > bytes_.size() - pos_) {
+        Fail("strL at offset " + std::to_string(record) + " is " + std::to_string(len) +
+             " bytes long, beyond the end of the file");
+      }
+      if (len == 0 || bytes_[pos_ + len - 1] != '\0') {
+        Fail("strL at offset " + std::to_string(record) + " does not end in NUL (binary strLs are not supported)");
+      }
+      pos_ += static_cast<size_t>(len);
+    }
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& what) const { throw core::InputError(name_ + ": " + what); }
+
+  std::string_view Take(size_t n) {
+    if (n > bytes_.size() - pos_) Fail("unexpected end of file at offset " + std::to_string(pos_));
+    std::string_view out = bytes_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  void Expect(std::string_view tag) {
+    if (bytes_.substr(pos_, tag.size()) != tag) {
+      Fail("expected '" + std::string(tag) + "' at offset " + std::to_string(pos_));
+    }
+    pos_ += tag.size();
+  }
+  uint64_t Unsigned(size_t n) {
+    std::string_view raw = Take(n);
+    uint64_t value = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const auto byte = static_cast<unsigned char>(raw[big_endian_ ? i : n - 1 - i]);
+      value = (value << 8) | byte;
+    }
+    return value;
+  }
+
+  std::string_view bytes_;
+  const std::string& name_;
+  size_t pos_ = 0;
+  bool big_endian_ = false;
+};
+
 // One ReadStat parser over a buffer.
 class Parser {
  public:
@@ -224,7 +307,8 @@ class StataReader : public SequentialReader {
   StataReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options)
       : file_(std::move(file)), max_batch_rows_(options.max_batch_rows > 0 ? options.max_batch_rows : 1) {
     std::string_view bytes = file_->bytes();
-    if (bytes.size() < 4) throw core::InputError(name() + ": not a Stata file (" + std::to_string(bytes.size()) + " bytes)");
+    if (bytes.size() < 4)
+      throw core::InputError(name() + ": not a Stata file (" + std::to_string(bytes.size()) + " bytes)");
     ParseState state;
     Parser parser(bytes);
     readstat_set_metadata_handler(parser.get(), OnMetadata);
@@ -235,7 +319,8 @@ class StataReader : public SequentialReader {
     schema_.names = std::move(state.names);
     schema_.has_header = true;
     is_string_ = std::move(state.is_string);
-    has_strl_ = state.has_strl;
+    // Formats 113-115 have no strLs.
+    if (bytes.substr(0, 11) == "<stata_dta>") has_strl_ = StrlValidator(bytes, name()).Run() > 0;
   }
 
   const Schema& schema() const override { return schema_; }
@@ -295,7 +380,8 @@ class StataReader : public SequentialReader {
       if (col < 0 || static_cast<size_t>(col) >= schema_.names.size()) {
         throw core::InternalError("projection index " + std::to_string(col) + " out of range");
       }
-      if (column_to_output[static_cast<size_t>(col)] < 0) column_to_output[static_cast<size_t>(col)] = static_cast<int>(out);
+      if (column_to_output[static_cast<size_t>(col)] < 0)
+        column_to_output[static_cast<size_t>(col)] = static_cast<int>(out);
       core::Column& column = batch.columns[out];
       column.Clear();
       if (is_string_[static_cast<size_t>(col)]) {
@@ -338,7 +424,7 @@ class StataReader : public SequentialReader {
   size_t max_batch_rows_;
   Schema schema_;
   std::vector<bool> is_string_;
-  bool has_strl_ = false;
+  bool has_strl_ = false;  // the file holds strLs
   int64_t row_count_ = 0;
   int64_t next_row_ = 0;
   std::shared_ptr<core::ColumnBatch> whole_;  // strL files: all rows

@@ -63,8 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
   if (input.compare(0, 2, "PK") != 0) {
     size_t nul = input.find('\0');
-    std::string sst = nul == std::string::npos ? "<sst><si><t>a</t></si><si><r><t>b</t></r></si></sst>"
-                                               : input.substr(nul + 1);
+    std::string sst =
+        nul == std::string::npos ? "<sst><si><t>a</t></si><si><r><t>b</t></r></si></sst>" : input.substr(nul + 1);
     input = PackWorkbook(input.substr(0, nul), sst);
   }
   try {

@@ -134,8 +134,10 @@ const char* kRootRels =
 const char* kRelNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 std::string Workbook(const std::vector<std::string>& sheet_names) {
-  std::string xml = std::string(R"(<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r=")") +
-                    kRelNs + R"("><sheets>)";
+  std::string xml =
+      std::string(
+          R"(<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r=")") +
+      kRelNs + R"("><sheets>)";
   for (size_t i = 0; i < sheet_names.size(); ++i) {
     xml += "<sheet name=\"" + sheet_names[i] + "\" sheetId=\"" + std::to_string(i + 1) + "\" r:id=\"rId" +
            std::to_string(i + 1) + "\"/>";
@@ -151,8 +153,8 @@ std::string WorkbookRels(const std::vector<std::string>& sheet_targets, bool sha
            sheet_targets[i] + "\"/>";
   }
   if (shared_strings) {
-    xml += std::string("<Relationship Id=\"rIdS\" Type=\"") + kRelNs +
-           "/sharedStrings\" Target=\"sharedStrings.xml\"/>";
+    xml +=
+        std::string("<Relationship Id=\"rIdS\" Type=\"") + kRelNs + "/sharedStrings\" Target=\"sharedStrings.xml\"/>";
   }
   return xml + "</Relationships>";
 }
@@ -232,7 +234,8 @@ TEST(ExcelReader, ExcelRealFileMatchesPandas) {
   EXPECT_TRUE(IsNumber(t.columns[1][2500], 1313388227.961522));
   EXPECT_TRUE(IsText(t.columns[7][2500], "53.0"));
   EXPECT_TRUE(IsText(t.columns[10][2500], "147.32.85.34"));
-  // Row 4999: 4999, 1313064164.047804, 1.404425, 1017, 595, tcp, 1840.0, 6881.0, FSPA_FSRA, 147.32.84.171, 180.193.40.27
+  // Row 4999: 4999, 1313064164.047804, 1.404425, 1017, 595, tcp, 1840.0, 6881.0, FSPA_FSRA, 147.32.84.171,
+  // 180.193.40.27
   EXPECT_TRUE(IsNumber(t.columns[0][4999], 4999));
   EXPECT_TRUE(IsNumber(t.columns[1][4999], 1313064164.047804));
   EXPECT_TRUE(IsNumber(t.columns[2][4999], 1.404425));
@@ -300,8 +303,8 @@ TEST(ExcelReader, ExcelRealFileProjection) {
 TEST(ExcelReader, ExcelPandasFixtureFirstSheet) {
   auto reader = OpenExcelReader(FileBuffer::Load(std::string(BOTRECON_FIXTURES) + "/excel/two_sheets.xlsx"), {});
   // pandas: ['Unnamed: 0', 'StartTime', 'Dur', 'Proto', 'Sport', 'Dport', 'State', 'SrcAddr', 'Flag']
-  EXPECT_EQ(reader->schema().names, (std::vector<std::string>{"", "StartTime", "Dur", "Proto", "Sport", "Dport",
-                                                              "State", "SrcAddr", "Flag"}));
+  EXPECT_EQ(reader->schema().names,
+            (std::vector<std::string>{"", "StartTime", "Dur", "Proto", "Sport", "Dport", "State", "SrcAddr", "Flag"}));
   Table t = ReadAll(*reader);
   ASSERT_EQ(t.rows, 4u);
   // 'StartTime': [1313431402.17637, 1313410243.5, 1313193000.25, 1313167011.0]
@@ -354,11 +357,11 @@ TEST(ExcelReader, ExcelUnknownSheetListsAvailable) {
 TEST(ExcelReader, ExcelCellKinds) {
   std::string sst = SharedStrings(
       "<si><t>Proto</t></si>"                                          // 0
-      "<si><r><t>ri</t></r><r><rPr><b/></rPr><t>ch</t></r></si>"         // 1: rich text "rich"
-      "<si><t xml:space=\"preserve\"> </t></si>"                        // 2: one space
-      "<si><t>a&amp;b &lt;c&gt;</t></si>"                               // 3: entities
+      "<si><r><t>ri</t></r><r><rPr><b/></rPr><t>ch</t></r></si>"       // 1: rich text "rich"
+      "<si><t xml:space=\"preserve\"> </t></si>"                       // 2: one space
+      "<si><t>a&amp;b &lt;c&gt;</t></si>"                              // 3: entities
       "<si><t>x</t><rPh sb=\"0\" eb=\"1\"><t>phonetic</t></rPh></si>"  // 4: phonetic run ignored
-      "<si><t></t></si>");                                              // 5: empty
+      "<si><t></t></si>");                                             // 5: empty
   std::string rows =
       R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Num</t></is></c>)"
       R"(<c r="C1" t="inlineStr"><is><t>Flag</t></is></c><c r="D1" t="str"><v>Formula</v></c><c r="E1"><v>2021</v></c></row>)"
@@ -396,9 +399,9 @@ TEST(ExcelReader, ExcelCellKinds) {
 TEST(ExcelReader, ExcelSparseRowsAndCells) {
   std::string rows =
       R"(<row r="1"><c r="B1" t="inlineStr"><is><t>b</t></is></c><c r="D1" t="inlineStr"><is><t>d</t></is></c></row>)"
-      R"(<row r="3"><c r="A3"><v>3</v></c><c><v>33</v></c></row>)"  // B3 from position
-      R"(<row r="4"><c r="C4" t="inlineStr"><is><t></t></is></c></row>)"  // empty row inside
-      R"(<row r="6"><c r="D6"><v>6</v></c><c r="Z6"><v>99</v></c></row>)"  // Z6 beyond the columns
+      R"(<row r="3"><c r="A3"><v>3</v></c><c><v>33</v></c></row>)"                     // B3 from position
+      R"(<row r="4"><c r="C4" t="inlineStr"><is><t></t></is></c></row>)"               // empty row inside
+      R"(<row r="6"><c r="D6"><v>6</v></c><c r="Z6"><v>99</v></c></row>)"              // Z6 beyond the columns
       R"(<row r="7"><c r="A7" t="inlineStr"><is><t></t></is></c></row><row r="8"/>)";  // trailing empties
   ReaderOptions options;
   options.max_batch_rows = 2;
@@ -430,7 +433,8 @@ TEST(ExcelReader, ExcelEmptySheet) {
       R"(<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>)")));
   EXPECT_TRUE(t.names.empty());
   EXPECT_EQ(t.rows, 0u);
-  Table header_only = ReadBytes(BuildZip(OneSheet(Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row>)"))));
+  Table header_only =
+      ReadBytes(BuildZip(OneSheet(Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row>)"))));
   EXPECT_EQ(header_only.names, (std::vector<std::string>{"a"}));
   EXPECT_EQ(header_only.rows, 0u);
 }
@@ -439,9 +443,11 @@ TEST(ExcelReader, ExcelEmptySheet) {
 // attribute values, an absolute relationship target, a stored (uncompressed) part.
 TEST(ExcelReader, ExcelXmlVariants) {
   std::string sheet =
-      "\xEF\xBB\xBF<?xml version=\"1.0\"?><x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+      "\xEF\xBB\xBF<?xml version=\"1.0\"?><x:worksheet "
+      "xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
       "<!-- <sheetData> in a comment --><x:sheetData>\n"
-      "<x:row r=\"1\" x:note=\"a>b\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t><![CDATA[<name>]]></x:t></x:is></x:c></x:row>\n"
+      "<x:row r=\"1\" x:note=\"a>b\"><x:c r=\"A1\" "
+      "t=\"inlineStr\"><x:is><x:t><![CDATA[<name>]]></x:t></x:is></x:c></x:row>\n"
       "<!-- between rows --><?pi ignored?>\n"
       "<x:row r=\"2\"><x:c r=\"A2\"><x:v>42</x:v></x:c></x:row>\n"
       "</x:sheetData></x:worksheet>";
@@ -469,7 +475,8 @@ TEST(ExcelReader, ExcelSecondSheetAndWorkbookOrder) {
 
 TEST(ExcelReader, ExcelManyRowsAcrossFragments) {
   // More rows than one parsed fragment holds, with long strings.
-  std::string rows = R"(<row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c><c r="B1" t="inlineStr"><is><t>s</t></is></c></row>)";
+  std::string rows =
+      R"(<row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c><c r="B1" t="inlineStr"><is><t>s</t></is></c></row>)";
   const int n = 20000;
   std::string pad(300, 'p');
   for (int i = 0; i < n; ++i) {
@@ -524,10 +531,11 @@ TEST(ExcelReader, ExcelTruncatedZip) {
 }
 
 TEST(ExcelReader, ExcelCorruptXml) {
-  std::string message =
-      ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row><row r="2"><c><v>1</v></c></rowx>)"))));
+  std::string message = ErrorOf(BuildZip(
+      OneSheet(Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row><row r="2"><c><v>1</v></c></rowx>)"))));
   EXPECT_NE(message.find("book.xlsx: sheet 'Data': "), std::string::npos) << message;
-  message = ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row><row r="2"><c><v>1</v></c>)"))));
+  message = ErrorOf(BuildZip(
+      OneSheet(Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row><row r="2"><c><v>1</v></c>)"))));
   EXPECT_NE(message.find("unexpected </worksheet> inside <sheetData>"), std::string::npos) << message;
   Parts parts = OneSheet(Sheet(""));
   parts[2].second = "<workbook><sheets><sheet name=\"a\"";
@@ -544,25 +552,25 @@ TEST(ExcelReader, ExcelCorruptXml) {
 
 TEST(ExcelReader, ExcelBadCells) {
   auto error = [](const std::string& cell, const std::string& sst = "") {
-    return ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row><row r="2">)" +
-                                           cell + "</row>"),
-                                     sst)));
+    return ErrorOf(BuildZip(OneSheet(
+        Sheet(R"(<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row><row r="2">)" + cell + "</row>"), sst)));
   };
   EXPECT_NE(error(R"(<c r="A2"><v>1.2.3</v></c>)").find("book.xlsx: sheet 'Data', cell A2: bad number '1.2.3'"),
             std::string::npos);
   EXPECT_NE(error(R"(<c r="A2" t="s"><v>7</v></c>)", SharedStrings("<si><t>x</t></si>"))
                 .find("cell A2: shared string index 7 out of range (the table has 1 strings)"),
             std::string::npos);
-  EXPECT_NE(error(R"(<c r="A2" t="s"><v>0</v></c>)").find("out of range (the table has 0 strings)"),
-            std::string::npos);
+  EXPECT_NE(error(R"(<c r="A2" t="s"><v>0</v></c>)").find("out of range (the table has 0 strings)"), std::string::npos);
   EXPECT_NE(error(R"(<c r="A2" t="b"><v>2</v></c>)").find("cell A2: bad boolean '2'"), std::string::npos);
   EXPECT_NE(error(R"(<c r="A2" t="zz"><v>2</v></c>)").find("unknown cell type 'zz'"), std::string::npos);
   EXPECT_NE(error(R"(<c r="2A"><v>2</v></c>)").find("bad cell reference '2A'"), std::string::npos);
   EXPECT_NE(error(R"(<c r="ZZZZ2"><v>2</v></c>)").find("bad cell reference"), std::string::npos);
   // Rows out of order, and beyond Excel's limit.
-  std::string message = ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="3"><c><v>1</v></c></row><row r="2"><c><v>1</v></c></row>)"))));
+  std::string message =
+      ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="3"><c><v>1</v></c></row><row r="2"><c><v>1</v></c></row>)"))));
   EXPECT_NE(message.find("row 2 comes after row 3"), std::string::npos) << message;
-  message = ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="1"><c><v>1</v></c></row><row r="9999999"><c><v>1</v></c></row>)"))));
+  message =
+      ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="1"><c><v>1</v></c></row><row r="9999999"><c><v>1</v></c></row>)"))));
   EXPECT_NE(message.find("row number 9999999 exceeds Excel's limit"), std::string::npos) << message;
   message = ErrorOf(BuildZip(OneSheet(Sheet(R"(<row r="x"/>)"))));
   EXPECT_NE(message.find("bad row number 'x'"), std::string::npos) << message;
@@ -571,11 +579,13 @@ TEST(ExcelReader, ExcelBadCells) {
 TEST(ExcelReader, ExcelSheetReferenceToMissingPart) {
   Parts parts = OneSheet(Sheet(""));
   parts[3].second = WorkbookRels({"worksheets/sheet9.xml"}, false);
-  EXPECT_NE(ErrorOf(BuildZip(parts)).find("book.xlsx: sheet 'Data': part 'xl/worksheets/sheet9.xml' is missing from the archive"),
+  EXPECT_NE(ErrorOf(BuildZip(parts))
+                .find("book.xlsx: sheet 'Data': part 'xl/worksheets/sheet9.xml' is missing from the archive"),
             std::string::npos)
       << ErrorOf(BuildZip(parts));
   parts[3].second = WorkbookRels({}, false);
-  EXPECT_NE(ErrorOf(BuildZip(parts)).find("sheet 'Data' refers to relationship 'rId1', which xl/_rels/workbook.xml.rels does not define"),
+  EXPECT_NE(ErrorOf(BuildZip(parts))
+                .find("sheet 'Data' refers to relationship 'rId1', which xl/_rels/workbook.xml.rels does not define"),
             std::string::npos);
   parts[3].second = WorkbookRels({"../../../etc/passwd"}, false);
   EXPECT_NE(ErrorOf(BuildZip(parts)).find("refers to relationship 'rId1'"), std::string::npos);
@@ -623,8 +633,9 @@ TEST(ExcelReader, ExcelZipBombCapsEachPart) {
   zeros.shrink_to_fit();
   EXPECT_LT(bytes.size(), 1u << 20);
   std::string message = ErrorOf(bytes);
-  EXPECT_NE(message.find("xl/workbook.xml: declared uncompressed size 83886101 bytes exceeds the limit of 67108864 bytes"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find("xl/workbook.xml: declared uncompressed size 83886101 bytes exceeds the limit of 67108864 bytes"),
+      std::string::npos)
       << message;
 }
 

@@ -121,7 +121,8 @@ TEST(StataReader, StataRealFileMatchesPandas) {
   EXPECT_TRUE(IsNumber(t.columns[2][2500], 0.00027));
   EXPECT_TRUE(IsText(t.columns[6][2500], "59761.0"));
   EXPECT_TRUE(IsText(t.columns[10][2500], "147.32.85.34"));
-  // Row 4999: 4999, 1313064164.0478039, 1.404425, 1017, 595, tcp, 1840.0, 6881.0, FSPA_FSRA, 147.32.84.171, 180.193.40.27
+  // Row 4999: 4999, 1313064164.0478039, 1.404425, 1017, 595, tcp, 1840.0, 6881.0, FSPA_FSRA, 147.32.84.171,
+  // 180.193.40.27
   EXPECT_TRUE(IsNumber(t.columns[0][4999], 4999));
   EXPECT_TRUE(IsNumber(t.columns[1][4999], 1313064164.0478039));
   EXPECT_TRUE(IsNumber(t.columns[3][4999], 1017));
@@ -272,7 +273,9 @@ TEST(StataReader, StataFormats118And119Unicode) {
     ASSERT_EQ(t.names.size(), 8u);
     EXPECT_EQ(t.names[7], "u");
     EXPECT_TRUE(IsText(t.columns[7][0], "caf\xC3\xA9"));
-    EXPECT_TRUE(IsText(t.columns[7][1], "\xC3\xBC" "ber"));
+    EXPECT_TRUE(IsText(t.columns[7][1],
+                       "\xC3\xBC"
+                       "ber"));
     EXPECT_TRUE(IsText(t.columns[7][2], "na\xC3\xAFve"));
   }
 }
@@ -316,6 +319,24 @@ TEST(StataReader, StataTruncatedFile) {
   // Cut inside the header.
   message = ErrorOf(bytes.substr(0, 60));
   EXPECT_NE(message.find("t.dta: not a readable Stata file: "), std::string::npos) << message;
+}
+
+TEST(StataReader, StataDamagedStrL) {
+  std::string good = Slurp(Fixture("v117_strl.dta"));
+  // The first strL record ("GSO", v, o, type 130, length, "first long value ...\0").
+  size_t gso = good.find("GSO");
+  ASSERT_NE(gso, std::string::npos);
+  const size_t len_at = gso + 3 + 4 + 4 + 1;
+  const uint32_t len = static_cast<unsigned char>(good[len_at]) | static_cast<unsigned char>(good[len_at + 1]) << 8;
+  std::string unterminated = good;
+  unterminated[len_at + 4 + len - 1] = 'x';
+  std::string message = ErrorOf(unterminated);
+  EXPECT_NE(message.find("t.dta: strL at offset " + std::to_string(gso) + " does not end in NUL"), std::string::npos)
+      << message;
+  std::string too_long = good;
+  too_long[len_at + 3] = '\x7f';
+  message = ErrorOf(too_long);
+  EXPECT_NE(message.find("t.dta: "), std::string::npos) << message;
 }
 
 TEST(StataReader, StataTruncationAndBitFlipsNeverCrash) {
