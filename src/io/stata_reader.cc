@@ -15,6 +15,7 @@
 // the projected values of the whole file plus ReadStat's copy of its strLs.
 #include <readstat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <exception>
@@ -316,6 +317,14 @@ class StataReader : public SequentialReader {
     parser.Run(state, name(), "not a readable Stata file");
     if (state.row_count < 0) throw core::InputError(name() + ": not a readable Stata file (no row count)");
     row_count_ = state.row_count;
+    // Every variable takes at least one byte per row: a row count the file
+    // cannot hold is refused before anything is allocated for it.
+    const uint64_t min_row_bytes = std::max<uint64_t>(1, state.names.size());
+    if (static_cast<uint64_t>(row_count_) > bytes.size() / min_row_bytes) {
+      throw core::InputError(name() + ": the header declares " + std::to_string(row_count_) + " rows of " +
+                             std::to_string(state.names.size()) + " variables, more than the file's " +
+                             std::to_string(bytes.size()) + " bytes can hold");
+    }
     schema_.names = std::move(state.names);
     schema_.has_header = true;
     is_string_ = std::move(state.is_string);

@@ -321,6 +321,23 @@ TEST(StataReader, StataTruncatedFile) {
   EXPECT_NE(message.find("t.dta: not a readable Stata file: "), std::string::npos) << message;
 }
 
+TEST(StataReader, StataLyingRowCount) {
+  // Format 118: <N> holds the row count in 8 bytes; the rows are found through
+  // the map, so a larger count is only noticed when compared with the file size.
+  std::string bytes = Slurp(Fixture("v118.dta"));
+  const size_t n_at = bytes.find("<N>") + 3;
+  ASSERT_EQ(bytes.substr(n_at, 8), std::string("\x04\0\0\0\0\0\0\0", 8));
+  bytes.replace(n_at, 4, std::string("\xff\xff\xff\x7f", 4));
+  EXPECT_EQ(ErrorOf(bytes), "t.dta: the header declares 2147483647 rows of 8 variables, more than the file's " +
+                                std::to_string(bytes.size()) + " bytes can hold");
+  // Format 114: ReadStat notices the count when it seeks past the rows.
+  std::string real = Slurp(std::string(BOTRECON_SHARED_DATA) + "/original-tests/test.dta");
+  ASSERT_EQ(real.substr(6, 4), std::string("\x88\x13\x00\x00", 4));  // 5000 rows
+  real.replace(6, 4, std::string("\x89\x13\x00\x00", 4));           // 5001
+  std::string message = ErrorOf(real);
+  EXPECT_NE(message.find("t.dta: not a readable Stata file: "), std::string::npos) << message;
+}
+
 TEST(StataReader, StataDamagedStrL) {
   std::string good = Slurp(Fixture("v117_strl.dta"));
   // The first strL record ("GSO", v, o, type 130, length, "first long value ...\0").
