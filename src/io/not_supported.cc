@@ -12,7 +12,5 @@ namespace {
 
 std::unique_ptr<Reader> OpenFwfReader(std::unique_ptr<ByteStream> s, const ReaderOptions&) { NotYet(s->name(), "fwf"); }
 std::unique_ptr<Reader> OpenJsonReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "json"); }
-std::unique_ptr<Reader> OpenExcelReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "excel"); }
-std::unique_ptr<Reader> OpenStataReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "stata"); }
 
 }  // namespace botrecon::io

@@ -43,7 +43,14 @@ InputType DetectType(const std::string& path) {
   if (h.substr(0, 6) == "ARROW1" || h.substr(0, 4) == "FEA1") return InputType::kFeather;
   if (h.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return InputType::kExcel;
   if (h.size() >= 2 && static_cast<unsigned char>(h[0]) == 0x80 && h[1] >= 2 && h[1] <= 5) return InputType::kPickle;
+  // Stata: formats 117-119 begin with "<stata_dta>"; formats 113-115 (and the
+  // never-released 116) with the format byte 0x71-0x74 followed by the byte
+  // order (1 = big endian, 2 = little endian). 0x75-0x77 are accepted as well.
   if (h.substr(0, 11) == "<stata_dta>") return InputType::kStata;
+  if (h.size() >= 2 && static_cast<unsigned char>(h[0]) >= 0x71 && static_cast<unsigned char>(h[0]) <= 0x77 &&
+      (h[1] == 0x01 || h[1] == 0x02)) {
+    return InputType::kStata;
+  }
   std::string lower = Lower(path);
   for (const char* compressed : {".gz", ".bz2", ".xz", ".zst"}) {
     if (EndsWith(lower, compressed)) lower.resize(lower.size() - std::string_view(compressed).size());
