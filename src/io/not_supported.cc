@@ -10,8 +10,6 @@ namespace {
 }
 }  // namespace
 
-std::unique_ptr<Reader> OpenFwfReader(std::unique_ptr<ByteStream> s, const ReaderOptions&) { NotYet(s->name(), "fwf"); }
-std::unique_ptr<Reader> OpenJsonReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "json"); }
 std::unique_ptr<Reader> OpenParquetReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "parquet"); }
 std::unique_ptr<Reader> OpenFeatherReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "feather"); }
 std::unique_ptr<Reader> OpenPickleReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "pickle"); }
