@@ -208,8 +208,8 @@ class XzStream : public DecoderStream {
           if (strm_.avail_in > 0) Corrupt(OffsetAt(strm_.avail_in), "lzma made no progress");
           break;
         case LZMA_MEMLIMIT_ERROR:
-          Corrupt(OffsetAt(strm_.avail_in), "needs more than " + std::to_string(kMaxXzDecoderMemory >> 20) +
-                                                " MiB of memory to decompress");
+          Corrupt(OffsetAt(strm_.avail_in),
+                  "needs more than " + std::to_string(kMaxXzDecoderMemory >> 20) + " MiB of memory to decompress");
         case LZMA_FORMAT_ERROR:
           Corrupt(OffsetAt(strm_.avail_in), "not xz data (bad stream header)");
         case LZMA_OPTIONS_ERROR:
@@ -232,7 +232,8 @@ class XzStream : public DecoderStream {
 // zstd, any number of frames (skippable frames included).
 class ZstdStream : public DecoderStream {
  public:
-  explicit ZstdStream(std::unique_ptr<ByteStream> raw) : DecoderStream(std::move(raw), "zstd"), dctx_(ZSTD_createDCtx()) {
+  explicit ZstdStream(std::unique_ptr<ByteStream> raw)
+      : DecoderStream(std::move(raw), "zstd"), dctx_(ZSTD_createDCtx()) {
     if (dctx_ == nullptr) throw core::InternalError("ZSTD_createDCtx failed");
   }
   ~ZstdStream() override { ZSTD_freeDCtx(dctx_); }
@@ -265,10 +266,14 @@ class ZstdStream : public DecoderStream {
 
 Compression DetectCompression(std::string_view head) {
   if (StartsWith(head, "\x1f\x8b\x08")) return Compression::kGzip;
-  if (StartsWith(head, std::string_view("\xfd" "7zXZ\0", 6))) return Compression::kXz;
+  if (StartsWith(head, std::string_view("\xfd"
+                                        "7zXZ\0",
+                                        6)))
+    return Compression::kXz;
   if (StartsWith(head, "\x28\xb5\x2f\xfd")) return Compression::kZstd;
   // zstd skippable frame (magic 0x184D2A50..5F, little endian) in front of the data.
-  if (head.size() >= 4 && (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50 && StartsWith(head.substr(1), "\x2a\x4d\x18")) {
+  if (head.size() >= 4 && (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50 &&
+      StartsWith(head.substr(1), "\x2a\x4d\x18")) {
     return Compression::kZstd;
   }
   // bzip2: "BZh", block size '1'..'9', then a block or end-of-stream magic, so

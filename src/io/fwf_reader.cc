@@ -31,20 +31,18 @@
 namespace botrecon::io {
 namespace {
 
-constexpr size_t kInferLines = 100;              // pandas' infer_nrows
-constexpr size_t kBlockBytes = 4 << 20;          // bytes read per chunk
-constexpr size_t kMaxLineBytes = 16 << 20;       // one line longer than this is an error
-constexpr size_t kMaxWindowBytes = 64 << 20;     // the inference window
+constexpr size_t kInferLines = 100;           // pandas' infer_nrows
+constexpr size_t kBlockBytes = 4 << 20;       // bytes read per chunk
+constexpr size_t kMaxLineBytes = 16 << 20;    // one line longer than this is an error
+constexpr size_t kMaxWindowBytes = 64 << 20;  // the inference window
 constexpr size_t kMaxColumns = 100000;
 
 // Missing-value markers of pandas 1.5 (pandas._libs.parsers.STR_NA_VALUES).
-constexpr std::array<std::string_view, 18> kNaValues{
-    "",     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
-    "1.#QNAN", "<NA>", "N/A",   "NA",  "NULL",    "NaN",      "n/a",  "nan",  "null"};
+constexpr std::array<std::string_view, 18> kNaValues{"",     "#N/A", "#N/A N/A", "#NA",     "-1.#IND", "-1.#QNAN",
+                                                     "-NaN", "-nan", "1.#IND",   "1.#QNAN", "<NA>",    "N/A",
+                                                     "NA",   "NULL", "NaN",      "n/a",     "nan",     "null"};
 
-bool IsNa(std::string_view value) {
-  return std::find(kNaValues.begin(), kNaValues.end(), value) != kNaValues.end();
-}
+bool IsNa(std::string_view value) { return std::find(kNaValues.begin(), kNaValues.end(), value) != kNaValues.end(); }
 
 // pandas' delimiters for fixed-width files.
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }

@@ -268,27 +268,22 @@ class JsonLocator {
   size_t i_ = 0;
 };
 
-// "line L, column C (byte offset N)" of `offset` in `text`, 1-based.
-std::string DescribeOffset(std::string_view text, size_t offset, uint64_t first_line = 1, uint64_t base_offset = 0) {
-  offset = std::min(offset, text.size());
-  uint64_t line = first_line + static_cast<uint64_t>(std::count(text.begin(), text.begin() + offset, '\n'));
-  size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  line_start = (line_start == std::string_view::npos || line_start >= offset) ? 0 : line_start + 1;
-  return "line " + std::to_string(line) + ", column " + std::to_string(offset - line_start + 1) + " (byte offset " +
-         std::to_string(base_offset + offset) + ")";
-}
-
-// The message for a document simdjson rejected.
+// The message for a document (or line) simdjson rejected:
+// "NAME:LINE:COLUMN: invalid JSON (byte offset N): what". `first_line` and
+// `base_offset` place `text` in the file.
 std::string SyntaxError(const std::string& name, std::string_view text, simdjson::error_code error,
                         uint64_t first_line = 1, uint64_t base_offset = 0) {
-  std::string message = name + ": invalid JSON";
   size_t offset = JsonLocator(text).FindError();
-  if (offset != std::string_view::npos) {
-    message += " at " + DescribeOffset(text, offset, first_line, base_offset);
-  } else if (first_line != 1 || base_offset != 0) {
-    message += " on line " + std::to_string(first_line);
+  if (offset == std::string_view::npos) {
+    return name + ":" + (first_line != 1 || base_offset != 0 ? std::to_string(first_line) + ":" : std::string()) +
+           " invalid JSON: " + simdjson::error_message(error);
   }
-  return message + ": " + simdjson::error_message(error);
+  offset = std::min(offset, text.size());
+  uint64_t line = first_line + static_cast<uint64_t>(std::count(text.begin(), text.begin() + offset, '\n'));
+  size_t line_start = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  return name + ":" + std::to_string(line) + ":" + std::to_string(offset - line_start + 1) +
+         ": invalid JSON (byte offset " + std::to_string(base_offset + offset) + "): " + simdjson::error_message(error);
 }
 
 // ---------------------------------------------------------------------------
@@ -400,7 +395,8 @@ class RowAssembler {
         column.type = core::ColumnType::kDouble;
         column.numbers.resize(cells.size());
         for (size_t r = 0; r < cells.size(); ++r) {
-          column.numbers[r] = cells[r].kind == Cell::kMissing ? std::numeric_limits<double>::quiet_NaN() : cells[r].number;
+          column.numbers[r] =
+              cells[r].kind == Cell::kMissing ? std::numeric_limits<double>::quiet_NaN() : cells[r].number;
         }
       } else {
         column.type = core::ColumnType::kString;
@@ -422,8 +418,8 @@ class RowAssembler {
 };
 
 // Fills the projected cells of a new row from a record {"col": v, ...}.
-void AddKeyedRow(RowAssembler& rows, simdjson::dom::object record, const NameIndex& columns,
-                 core::ColumnBatch& batch, bool stable) {
+void AddKeyedRow(RowAssembler& rows, simdjson::dom::object record, const NameIndex& columns, core::ColumnBatch& batch,
+                 bool stable) {
   rows.AddRow();
   for (auto field : record) {
     auto it = columns.find(field.key);
@@ -547,7 +543,8 @@ class DomReader : public SequentialReader {
           simdjson::dom::element record = object_it_.value();
           if (record.type() != element_type::OBJECT) {
             throw core::InputError(name_ + ": /" + PointerToken(object_it_.key()) +
-                                   ": expected an object (a row of the 'index' layout), got " + TypeName(record.type()));
+                                   ": expected an object (a row of the 'index' layout), got " +
+                                   TypeName(record.type()));
           }
           AddKeyedRow(rows_, AsObject(record), column_index_, batch, true);
         }
@@ -677,7 +674,8 @@ class DomReader : public SequentialReader {
       }
       std::string text = NameOf(name);
       // pandas' unnamed index ("index" as primary key) is the unnamed first column.
-      bool unnamed_index = text == "index" && std::find(primary_key.begin(), primary_key.end(), text) != primary_key.end();
+      bool unnamed_index =
+          text == "index" && std::find(primary_key.begin(), primary_key.end(), text) != primary_key.end();
       if (unnamed_index) {
         column_index_.emplace(text, static_cast<int>(schema_.names.size()));
         schema_.names.emplace_back();
@@ -886,7 +884,7 @@ class DomReader : public SequentialReader {
   bool started_ = false;
   uint64_t rows_done_ = 0;
   uint64_t total_rows_ = 0;
-  uint64_t row_number_ = 0;  // next row (0-based) in the document
+  uint64_t row_number_ = 0;   // next row (0-based) in the document
   std::string rows_pointer_;  // JSON Pointer prefix of the row containers
   simdjson::dom::array::iterator array_it_, array_end_;
   simdjson::dom::object::iterator object_it_, object_end_;
@@ -1104,8 +1102,8 @@ class JsonLinesReader : public SequentialReader {
     if (error != simdjson::SUCCESS) throw core::InputError(SyntaxError(name_, line, error, line_number, offset));
     if (value.type() != element_type::OBJECT && value.type() != element_type::ARRAY) {
       throw core::InputError(name_ + ":" + std::to_string(line_number) + ": expected a JSON object (a record) " +
-                             "or an array of values on each line, got " + TypeName(value.type()) +
-                             " (byte offset " + std::to_string(offset) + ")");
+                             "or an array of values on each line, got " + TypeName(value.type()) + " (byte offset " +
+                             std::to_string(offset) + ")");
     }
     return value;
   }

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -141,8 +143,11 @@ const char* InputTypeName(InputType type) {
 
 std::unique_ptr<Reader> OpenReader(const std::string& path, std::optional<InputType> type,
                                    const ReaderOptions& options) {
-  // stdin and compressed files: decompress once, look at the decompressed bytes.
-  if (path == "-" || DetectCompression(PeekFile(path, kCompressionMagicBytes)) != Compression::kNone) {
+  // stdin, pipes and compressed files: decompress once, look at the
+  // decompressed bytes, and read formats that need the whole input into memory.
+  struct stat st {};
+  const bool pipe_like = path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+  if (pipe_like || DetectCompression(PeekFile(path, kCompressionMagicBytes)) != Compression::kNone) {
     Compression compression = Compression::kNone;
     auto stream = OpenInputStream(path, &compression);
     InputType resolved = type ? *type : DetectType(path == "-" ? std::string() : path, stream->Peek(kSniffBytes));

@@ -1,8 +1,10 @@
 #include "io/decompress.h"
 
 #include <bzlib.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <lzma.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -112,7 +114,8 @@ std::string ErrorOf(const std::function<void()>& f) {
 
 TEST(Decompress, DetectsMagicBytes) {
   const std::string text = "some text to compress, some text to compress";
-  for (const auto& format : Formats()) EXPECT_EQ(DetectCompression(format.compress(text)), format.compression) << format.name;
+  for (const auto& format : Formats())
+    EXPECT_EQ(DetectCompression(format.compress(text)), format.compression) << format.name;
   EXPECT_EQ(DetectCompression(text), Compression::kNone);
   EXPECT_EQ(DetectCompression(""), Compression::kNone);
   EXPECT_EQ(DetectCompression("\x1f"), Compression::kNone);
@@ -193,8 +196,9 @@ TEST(Decompress, TruncatedDataIsAnError) {
         ErrorOf([&] { Decompress("cut", compressed.substr(0, compressed.size() / 2), format.compression); });
     EXPECT_EQ(message, "cut: " + std::string(format.name) + " data ends unexpectedly after " +
                            std::to_string(compressed.size() / 2) + " compressed bytes (truncated file?)");
-    EXPECT_NE(ErrorOf([&] { Decompress("cut", compressed.substr(0, compressed.size() - 1), format.compression); })
-                  .find("cut: "),
+    EXPECT_NE(ErrorOf([&] {
+                Decompress("cut", compressed.substr(0, compressed.size() - 1), format.compression);
+              }).find("cut: "),
               std::string::npos);
   }
 }
@@ -252,9 +256,9 @@ TEST(Decompress, OpenReaderDetectsTypeInsideCompressedFiles) {
     size_t columns;
   };
   const std::vector<Case> cases = {
-      {kOriginal + "test.json", dir + "/flows.gz", 10},          // no extension: '{' says json
-      {kOriginal + "test.txt", dir + "/test.txt.zst", 11},       // .txt: the layout says fixed width
-      {kOriginal + "test.csv", dir + "/test.csv.bz2", 11},       // csv
+      {kOriginal + "test.json", dir + "/flows.gz", 10},           // no extension: '{' says json
+      {kOriginal + "test.txt", dir + "/test.txt.zst", 11},        // .txt: the layout says fixed width
+      {kOriginal + "test.csv", dir + "/test.csv.bz2", 11},        // csv
       {kFixtures + "json/small_lines.jsonl", dir + "/l.xz", 10},  // json lines, streamed
   };
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -341,6 +345,30 @@ TEST(Decompress, StdinIsPeekedAndDecompressed) {
     EXPECT_EQ(reader->schema().names.size(), 11u);
     EXPECT_EQ(testing::ReadAll(*reader).num_rows, 5000u);
   });
+}
+
+// A named pipe (e.g. bash's <(zcat ...)) cannot be peeked at with pread: it
+// is read like stdin, its type detected from the content.
+TEST(Decompress, NamedPipeIsSniffedLikeStdin) {
+  const std::string dir = testing::MakeTempDir();
+  const std::string fifo = dir + "/flows";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string data = Gzip(testing::ReadFileBytes(kFixtures + "json/small_records.json"));
+  std::thread writer([&] {
+    int fd = open(fifo.c_str(), O_WRONLY);
+    if (fd < 0) return;
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = write(fd, data.data() + done, data.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    close(fd);
+  });
+  auto reader = OpenReader(fifo, std::nullopt);
+  EXPECT_EQ(reader->schema().names.size(), 10u);
+  EXPECT_EQ(testing::ReadAll(*reader).num_rows, 5u);
+  writer.join();
 }
 
 }  // namespace

@@ -57,17 +57,17 @@ Rows RowsOf(const ReadResult& got) {
 // "nan" are missing; pandas 1.5 keeps "None" as text).
 TEST(FwfReader, SmallFrameMatchesPandas) {
   auto reader = OpenReader(kFixtures + "small.txt", InputType::kFwf);
-  EXPECT_EQ(reader->schema().names,
-            (std::vector<std::string>{"", "StartTime", "Dur", "Proto", "SrcAddr", "Sport", "Dport", "State", "TotBytes",
-                                      "SrcBytes", "Flag"}));
+  EXPECT_EQ(reader->schema().names, (std::vector<std::string>{"", "StartTime", "Dur", "Proto", "SrcAddr", "Sport",
+                                                              "Dport", "State", "TotBytes", "SrcBytes", "Flag"}));
   ReadResult got = ReadAll(*reader);
-  EXPECT_EQ(RowsOf(got),
-            (Rows{{"0", "1.313431e+09", "0.000499", "udp", "147.32.84.165", "36967.0", "13363", "CON", "132", "72", "True"},
-                  {"1", "1.313410e+09", "0.001975", "tcp", "10.0.0.1", "", "53", "INT", "284", "79", "False"},
-                  {"2", "", "0.055283", "None", "fe80::1", "1571.0", "0x0050", "None", "364", "0", "True"},
-                  {"3", "1.313167e+09", "", "icmp", "147.32.84.191", "27024.0", "None", "FSPA_FSRA", "240", "178", "False"},
-                  {"4", "1.313463e+09", "3.500000", "udp", "192.168.1.2", "53.0", "8081", "S_", "9007199254740993", "1",
-                   "True"}}));
+  EXPECT_EQ(
+      RowsOf(got),
+      (Rows{{"0", "1.313431e+09", "0.000499", "udp", "147.32.84.165", "36967.0", "13363", "CON", "132", "72", "True"},
+            {"1", "1.313410e+09", "0.001975", "tcp", "10.0.0.1", "", "53", "INT", "284", "79", "False"},
+            {"2", "", "0.055283", "None", "fe80::1", "1571.0", "0x0050", "None", "364", "0", "True"},
+            {"3", "1.313167e+09", "", "icmp", "147.32.84.191", "27024.0", "None", "FSPA_FSRA", "240", "178", "False"},
+            {"4", "1.313463e+09", "3.500000", "udp", "192.168.1.2", "53.0", "8081", "S_", "9007199254740993", "1",
+             "True"}}));
   EXPECT_EQ(got.lines, (std::vector<uint64_t>{2, 3, 4, 5, 6}));
   EXPECT_EQ(got.columns[1].batch_types[0], core::ColumnType::kString);
 }
@@ -78,7 +78,10 @@ TEST(FwfReader, NonAsciiText) {
   EXPECT_EQ(reader->schema().names, (std::vector<std::string>{"", "Host", "Bytes", "Note"}));
   EXPECT_EQ(RowsOf(ReadAll(*reader)), (Rows{{"0", "caf\xc3\xa9.example", "1", "x"},
                                             {"1", "b", "22", "\xc3\xbf"},
-                                            {"2", "na\xc3\xafve-\xc3\xbcn\xc3\xaf" "code", "333", "zz"}}));
+                                            {"2",
+                                             "na\xc3\xafve-\xc3\xbcn\xc3\xaf"
+                                             "code",
+                                             "333", "zz"}}));
 }
 
 // A value wider than any in the first 100 lines: pandas cuts it ("14" and
@@ -110,8 +113,8 @@ TEST(FwfReader, RealTestFileMatchesPandas) {
   ReadResult got = ReadAll(*reader);
   ASSERT_EQ(got.num_rows, 5000u);
   Rows rows = RowsOf(got);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"0", "1.313431e+09", "0.000499", "132", "72", "udp", "36967.0", "13363.0",
-                                               "CON", "147.32.84.229", "89.117.241.40"}));
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"0", "1.313431e+09", "0.000499", "132", "72", "udp", "36967.0",
+                                               "13363.0", "CON", "147.32.84.229", "89.117.241.40"}));
   EXPECT_EQ(rows[1970], (std::vector<std::string>{"1970", "1.313671e+09", "0.000000", "1066", "1066", "icmp", "", "",
                                                   "None", "147.32.96.69", "147.32.84.165"}));
   EXPECT_EQ(rows[4999], (std::vector<std::string>{"4999", "1.313064e+09", "1.404425", "1017", "595", "tcp", "1840.0",
@@ -225,9 +228,7 @@ TEST(FwfReader, ValuesCrossingBoundaries) {
   EXPECT_EQ(rows[102], (std::vector<std::string>{"", "33"}));
 }
 
-TEST(FwfReader, TabsAreBlanks) {
-  EXPECT_EQ(RowsOf(ReadString("a\tb\n1\t2\n")), (Rows{{"1", "2"}}));
-}
+TEST(FwfReader, TabsAreBlanks) { EXPECT_EQ(RowsOf(ReadString("a\tb\n1\t2\n")), (Rows{{"1", "2"}})); }
 
 TEST(FwfReader, Errors) {
   EXPECT_EQ(ErrorOf(""), "mem.txt: the file is empty (no header and no data rows)");
