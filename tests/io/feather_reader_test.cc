@@ -16,6 +16,7 @@ namespace botrecon::io {
 namespace {
 
 using namespace botrecon::io::testing;  // NOLINT: test helpers
+using botrecon::io::testing::Compression;  // not io::Compression (decompress.h)
 
 const std::string kFixtures = std::string(BOTRECON_FIXTURES) + "/feather/";
 const std::string kRealFile = std::string(BOTRECON_SHARED_DATA) + "/original-tests/test.feather";
