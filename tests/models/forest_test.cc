@@ -123,7 +123,7 @@ TEST(Forest, PredictRowsMatchesAPlainTreeWalk) {
   std::mt19937_64 rng(7);
   const auto trees = RandomTrees(rng, 13, 60);
   const Forest forest(TestEncoder(), trees);
-  constexpr size_t kRows = 1003;  // several blocks and a ragged end
+  constexpr size_t kRows = 8192 + 1003;  // two blocks, ragged groups at the end
   std::vector<double> x(kRows * 8);
   for (double& v : x) v = static_cast<double>(rng() % 21) - 1;
   std::vector<double> scores(kRows);
