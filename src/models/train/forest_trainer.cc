@@ -100,12 +100,13 @@ class TreeBuilder {
     struct Work {
       uint32_t node, begin, end;
       int depth;
+      Stats stats;
     };
-    std::vector<Work> stack{{0, 0, static_cast<uint32_t>(order_[0].size()), 0}};
+    std::vector<Work> stack{{0, 0, static_cast<uint32_t>(order_[0].size()), 0, RootStats()}};
     while (!stack.empty()) {
       const Work work = stack.back();
       stack.pop_back();
-      const Stats stats = NodeStats(work.begin, work.end);
+      const Stats& stats = work.stats;
       const double w_pos = params_.class_weight_positive * static_cast<double>(stats.pos);
       nodes_[work.node].value = w_pos / (w_pos + static_cast<double>(stats.neg));
       const uint32_t n = work.end - work.begin;
@@ -125,8 +126,9 @@ class TreeBuilder {
       parent.right = left + 1;
       nodes_.emplace_back();
       nodes_.emplace_back();
-      stack.push_back({left + 1, split.mid, work.end, work.depth + 1});
-      stack.push_back({left, work.begin, split.mid, work.depth + 1});
+      const Stats right_stats{stats.pos - split.left.pos, stats.neg - split.left.neg};
+      stack.push_back({left + 1, split.mid, work.end, work.depth + 1, right_stats});
+      stack.push_back({left, work.begin, split.mid, work.depth + 1, split.left});
     }
     return std::move(nodes_);
   }
@@ -146,6 +148,7 @@ class TreeBuilder {
     int feature = -1;
     uint32_t mid = 0;  // rows [begin, mid) of order_[feature] go left
     double threshold = 0;
+    Stats left;  // of the rows going left
   };
 
   void Sample(std::mt19937_64& rng) {
@@ -167,12 +170,9 @@ class TreeBuilder {
     }
   }
 
-  Stats NodeStats(uint32_t begin, uint32_t end) const {
+  Stats RootStats() const {
     Stats stats;
-    for (uint32_t i = begin; i < end; ++i) {
-      const uint32_t cl = order_[0][i].count_label;
-      ((cl & 1u) != 0 ? stats.pos : stats.neg) += cl >> 1;
-    }
+    for (const Entry& e : order_[0]) ((e.count_label & 1u) != 0 ? stats.pos : stats.neg) += e.count_label >> 1;
     return stats;
   }
 
@@ -196,13 +196,15 @@ class TreeBuilder {
       const Entry* e = order_[f].data() + begin;
       if (e[0].rank == e[n - 1].rank) continue;  // constant in this node
       ++tried;
-      uint64_t left_pos = 0, left_neg = 0;
+      uint64_t left_pos = 0, left_all = 0;
       for (uint32_t k = 1; k < n; ++k) {
         const uint32_t cl = e[k - 1].count_label;
-        ((cl & 1u) != 0 ? left_pos : left_neg) += cl >> 1;
+        left_pos += (cl >> 1) * (cl & 1u);
+        left_all += cl >> 1;
         if (e[k].rank == e[k - 1].rank || k < min_leaf || n - k < min_leaf) continue;
         // Maximising sum over both sides of (w_pos^2 + w_neg^2) / w minimises
         // the weighted Gini impurity of the children.
+        const uint64_t left_neg = left_all - left_pos;
         const double lp = cw * static_cast<double>(left_pos), ln = static_cast<double>(left_neg);
         const double rp = cw * static_cast<double>(stats.pos - left_pos);
         const double rn = static_cast<double>(stats.neg - left_neg);
@@ -211,6 +213,7 @@ class TreeBuilder {
           best_proxy = proxy;
           best.feature = f;
           best.mid = begin + k;
+          best.left = {left_pos, left_neg};
         }
       }
     }
@@ -232,19 +235,22 @@ class TreeBuilder {
   void Partition(uint32_t begin, uint32_t end, const Split& split) {
     const std::vector<Entry>& chosen = order_[split.feature];
     for (uint32_t i = begin; i < end; ++i) goes_left_[chosen[i].row] = i < split.mid ? 1 : 0;
+    right_.resize(end - begin);
     for (int f = 0; f < pre_.n_features; ++f) {
       if (f == split.feature) continue;
       Entry* e = order_[f].data();
-      right_.clear();
-      uint32_t out = begin;
+      Entry* right = right_.data();
+      uint32_t n_left = begin, n_right = 0;
+      // Branch-free: the side is a coin flip to the branch predictor.
       for (uint32_t i = begin; i < end; ++i) {
-        if (goes_left_[e[i].row] != 0) {
-          e[out++] = e[i];
-        } else {
-          right_.push_back(e[i]);
-        }
+        const Entry entry = e[i];
+        const uint32_t left = goes_left_[entry.row];
+        e[n_left] = entry;
+        right[n_right] = entry;
+        n_left += left;
+        n_right += 1 - left;
       }
-      std::copy(right_.begin(), right_.end(), e + out);
+      std::copy(right, right + n_right, e + n_left);
     }
   }
 
