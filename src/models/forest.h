@@ -42,8 +42,7 @@ class Forest : public Model {
 
   // Builds the forest; throws std::invalid_argument naming the tree and node
   // when a tree fails CheckTree(), there are no trees or the threshold is not finite.
-  Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees,
-         double threshold = kDefaultThreshold);
+  Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees, double threshold = kDefaultThreshold);
 
   std::string type_name() const override { return "rforest"; }
   ScoreKind score_kind() const override { return ScoreKind::kProbability; }
@@ -90,9 +89,9 @@ class Forest : public Model {
 
   FlowEncoder encoder_;
   double threshold_;
-  std::vector<Node> nodes_;           // all trees, each laid out breadth-first
-  std::vector<double> node_value_;    // value of every node (internal ones only for saving)
-  std::vector<size_t> tree_offset_;   // tree t = nodes_[tree_offset_[t], tree_offset_[t + 1])
+  std::vector<Node> nodes_;          // all trees, each laid out breadth-first
+  std::vector<double> node_value_;   // value of every node (internal ones only for saving)
+  std::vector<size_t> tree_offset_;  // tree t = nodes_[tree_offset_[t], tree_offset_[t + 1])
   std::vector<int> tree_depth_;
 };
 

@@ -45,8 +45,8 @@ struct Presorted {
   };
   size_t n_rows = 0;
   int n_features = 0;
-  std::vector<std::vector<Entry>> sorted;     // per feature
-  std::vector<std::vector<double>> values;    // per feature: distinct values, increasing
+  std::vector<std::vector<Entry>> sorted;   // per feature
+  std::vector<std::vector<double>> values;  // per feature: distinct values, increasing
   const std::vector<uint8_t>* y = nullptr;
 };
 
@@ -64,9 +64,8 @@ Presorted Presort(const Dataset& data) {
     for (size_t row = 0; row < data.n_rows; ++row) column[row] = data.x[row * nf + f];
     std::iota(order.begin(), order.end(), 0u);
     // Ties broken by row: a total order, so every std::sort gives the same result.
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return column[a] < column[b] || (column[a] == column[b] && a < b);
-    });
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return column[a] < column[b] || (column[a] == column[b] && a < b); });
     auto& entries = pre.sorted[f];
     auto& values = pre.values[f];
     entries.resize(data.n_rows);
@@ -278,8 +277,7 @@ void Validate(const Dataset& data, const ForestParams& params) {
     fail("class_weight_positive must be a positive number");
   }
   if (data.n_features != FlowEncoder::kNumFeatures) {
-    fail("expected " + std::to_string(FlowEncoder::kNumFeatures) + " features, got " +
-         std::to_string(data.n_features));
+    fail("expected " + std::to_string(FlowEncoder::kNumFeatures) + " features, got " + std::to_string(data.n_features));
   }
   if (data.n_rows == 0) fail("no training rows");
   if (data.n_rows >= (size_t{1} << 30)) fail("too many training rows");
@@ -306,8 +304,8 @@ std::unique_ptr<Forest> TrainForest(const Dataset& data, FlowEncoder encoder, co
   const auto n_trees = static_cast<size_t>(params.n_trees);
   std::vector<std::vector<TreeNode>> trees(n_trees);
 
-  size_t n_threads = params.threads > 0 ? static_cast<size_t>(params.threads)
-                                        : std::max(1u, std::thread::hardware_concurrency());
+  size_t n_threads =
+      params.threads > 0 ? static_cast<size_t>(params.threads) : std::max(1u, std::thread::hardware_concurrency());
   n_threads = std::min(n_threads, n_trees);
 
   if (n_threads == 1) {

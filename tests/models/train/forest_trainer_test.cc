@@ -140,9 +140,10 @@ TEST(ForestTrainer, ProgressExceptionStopsTraining) {
   ForestParams params;
   params.n_trees = 50;
   params.threads = 2;
-  EXPECT_THROW(TrainForest(data, Encoder(), params, [](int done) {
-                 if (done == 3) throw std::runtime_error("cancelled");
-               }),
+  EXPECT_THROW(TrainForest(data, Encoder(), params,
+                           [](int done) {
+                             if (done == 3) throw std::runtime_error("cancelled");
+                           }),
                std::runtime_error);
 }
 
