@@ -284,10 +284,12 @@ void Validate(const Dataset& data, const ForestParams& params) {
   if (data.x.size() != data.n_rows * static_cast<size_t>(data.n_features) || data.y.size() != data.n_rows) {
     fail("dataset arrays do not match n_rows");
   }
+  // +infinity is fine (a split below it takes the lower value as threshold);
+  // NaN has no order and -infinity would make a threshold infinite.
   for (size_t i = 0; i < data.x.size(); ++i) {
-    if (std::isnan(data.x[i])) {
+    if (std::isnan(data.x[i]) || data.x[i] == -std::numeric_limits<double>::infinity()) {
       fail("row " + std::to_string(i / data.n_features) + ", feature " + std::to_string(i % data.n_features) +
-           ": value is NaN");
+           ": value is " + (std::isnan(data.x[i]) ? "NaN" : "-infinity"));
     }
   }
   for (size_t row = 0; row < data.n_rows; ++row) {

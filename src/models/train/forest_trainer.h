@@ -36,7 +36,7 @@ struct Dataset {
 // Trains a forest whose inputs are `encoder`'s (data.n_features must equal
 // FlowEncoder::kNumFeatures). `progress`, when given, is called on the calling
 // thread with 1, 2, ... n_trees as trees complete. Throws core::UsageError for
-// invalid parameters or data (NaN values, labels other than 0/1); an exception
+// invalid parameters or data (NaN or -infinity values, labels other than 0/1); an exception
 // from `progress` stops training and propagates.
 std::unique_ptr<Forest> TrainForest(const Dataset& data, FlowEncoder encoder, const ForestParams& params,
                                     std::function<void(int trees_done)> progress = {});
