@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <ostream>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "io/input.h"
@@ -44,8 +45,8 @@ std::vector<std::string> ReadVocabulary(ModelReader& in, bool lower_case, const 
   for (uint32_t i = 0; i < count; ++i) {
     const size_t at = in.offset();
     std::string entry = in.String(kMaxVocabularyEntryLength, what);
-    const char* defect = FlowEncoder::VocabularyDefect(vocabulary.empty() ? nullptr : &vocabulary.back(), entry,
-                                                       lower_case);
+    const char* defect =
+        FlowEncoder::VocabularyDefect(vocabulary.empty() ? nullptr : &vocabulary.back(), entry, lower_case);
     if (defect != nullptr) in.Fail(at, std::string(what) + " entry " + std::to_string(i) + ": " + defect);
     vocabulary.push_back(std::move(entry));
   }
@@ -167,8 +168,8 @@ void ModelReader::Fail(size_t offset, const std::string& what) const {
 
 const char* ModelReader::Take(size_t n, const char* what) {
   if (remaining() < n) {
-    Fail(offset_, std::string("unexpected end of file reading ") + what + " (" + std::to_string(n) +
-                      " bytes needed, " + std::to_string(remaining()) + " left)");
+    Fail(offset_, std::string("unexpected end of file reading ") + what + " (" + std::to_string(n) + " bytes needed, " +
+                      std::to_string(remaining()) + " left)");
   }
   const char* p = bytes_.data() + offset_;
   offset_ += n;
@@ -262,13 +263,20 @@ std::unique_ptr<Model> LoadModel(std::string_view bytes, const std::string& name
   }
   if (type == nullptr) {
     std::string known;
-    for (const ModelType& candidate : kModelTypes) known += (known.empty() ? "" : ", ") + std::string(candidate.type_name);
+    for (const ModelType& candidate : kModelTypes)
+      known += (known.empty() ? "" : ", ") + std::string(candidate.type_name);
     in.Fail(kModelMagic.size() + 4, "unknown model type '" + header.type_name + "' (this build knows " + known + ")");
   }
-  FlowEncoder encoder = ReadFeatureSet(in);
-  std::unique_ptr<Model> model = type->read_body(in, header, std::move(encoder));
-  in.ExpectEnd();
-  return model;
+  try {
+    FlowEncoder encoder = ReadFeatureSet(in);
+    std::unique_ptr<Model> model = type->read_body(in, header, std::move(encoder));
+    in.ExpectEnd();
+    return model;
+  } catch (const std::invalid_argument& e) {
+    // The readers check everything the model constructors check, with offsets;
+    // this only keeps a missed case a format error rather than a crash.
+    in.Fail(in.offset(), e.what());
+  }
 }
 
 std::unique_ptr<Model> LoadModelFile(const std::string& path) {

@@ -24,7 +24,7 @@ Forest SmallForest(double threshold = 0.5) {
 
 // Offsets in SerializeModel(SmallForest()).
 constexpr size_t kVersionOffset = 8;
-constexpr size_t kTypeOffset = 12;                    // u32 length 7 + "rforest"
+constexpr size_t kTypeOffset = 12;                     // u32 length 7 + "rforest"
 constexpr size_t kScoreKindOffset = kTypeOffset + 11;  // 23
 constexpr size_t kThresholdOffset = kScoreKindOffset + 4;
 constexpr size_t kFeatureSetOffset = kThresholdOffset + 8;  // 35
@@ -84,7 +84,9 @@ TEST(ModelFile, SaveModelWritesTheSerializedBytes) {
 }
 
 TEST(ModelFile, SaveAndLoadFile) {
-  const auto path = (std::filesystem::temp_directory_path() / ("botrecon_model_file_test_" + std::to_string(::getpid()) + ".brm")).string();
+  const auto path =
+      (std::filesystem::temp_directory_path() / ("botrecon_model_file_test_" + std::to_string(::getpid()) + ".brm"))
+          .string();
   SaveModelFile(SmallForest(), path);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   const std::unique_ptr<Model> model = LoadModelFile(path);
@@ -181,8 +183,7 @@ TEST(ModelFile, ErrorMessagesNameFileOffsetAndProblem) {
 
   bytes = good;
   PutU32(bytes, kFirstNodeOffset, 8);  // root feature
-  EXPECT_EQ(LoadError(bytes),
-            "m.brm: offset 84: tree 0 node 0: feature index 8 out of range (model has 8 inputs)");
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 84: tree 0 node 0: feature index 8 out of range (model has 8 inputs)");
 
   bytes = good;
   PutF64(bytes, kFirstNodeOffset + 12, std::numeric_limits<double>::infinity());
