@@ -364,7 +364,7 @@ class CsvReader : public Reader {
     bool header = !options_.is_header || options_.is_header(names);
     if (header) {
       config.header_text = std::string(first);
-      nfdump_ = first.rfind("ts,te,td,sa,da,", 0) == 0;
+      nfdump_ = first.rfind("ts,te,td,sa,da", 0) == 0;
       schema_.names = names;
       schema_.has_header = true;
       pending_.erase(0, nl == std::string::npos ? pending_.size() : nl + 1);
