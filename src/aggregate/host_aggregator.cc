@@ -9,10 +9,13 @@
 namespace botrecon::aggregate {
 namespace {
 
-uint64_t HashAddress(const core::IpAddress& a) {
+constexpr uint64_t kV4Flag = 1ULL << 63;
+constexpr double kTwo64 = 18446744073709551616.0;
+
+uint64_t HashAddress(const std::array<uint8_t, 16>& a) {
   uint64_t lo, hi;
-  std::memcpy(&hi, a.bytes.data(), 8);
-  std::memcpy(&lo, a.bytes.data() + 8, 8);
+  std::memcpy(&hi, a.data(), 8);
+  std::memcpy(&lo, a.data() + 8, 8);
   uint64_t h = lo * 0x9E3779B97F4A7C15ULL ^ (hi + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
   h ^= h >> 29;
   h *= 0xBF58476D1CE4E5B9ULL;
@@ -20,19 +23,36 @@ uint64_t HashAddress(const core::IpAddress& a) {
   return h;
 }
 
-int64_t CheckedAdd(int64_t a, int64_t b) {
-  int64_t out;
+FixedScore CheckedAdd(FixedScore a, FixedScore b) {
+  FixedScore out;
   if (__builtin_add_overflow(a, b, &out)) throw core::InputError("per-host score sum overflows (scores too large)");
   return out;
 }
 
+FixedScore LoadSum(uint64_t lo, uint64_t hi) {
+  return static_cast<FixedScore>((static_cast<unsigned __int128>(hi) << 64) | lo);
+}
+
 }  // namespace
 
-int64_t ToFixed(double score) {
+FixedScore ToFixed(double score) {
   if (!std::isfinite(score)) throw core::InternalError("model produced a non-finite score");
-  double scaled = std::nearbyint(score * kScoreScale);
-  if (std::fabs(scaled) >= 9.0e18) throw core::InputError("score out of range: " + std::to_string(score));
-  return static_cast<int64_t>(scaled);
+  if (std::fabs(score) >= 4611686018427387904.0) {  // 2^62
+    throw core::InputError("score out of range: " + std::to_string(score));
+  }
+  if (score < 0) return -ToFixed(-score);
+  // Integer part plus the fraction scaled by 2^64: both exact for score >= 0
+  // (the fraction loses only bits below 2^-64).
+  const double whole = std::floor(score);
+  const double fraction = (score - whole) * kTwo64;  // in [0, 2^64)
+  const uint64_t low = fraction >= kTwo64 ? ~0ULL : static_cast<uint64_t>(fraction);
+  return static_cast<FixedScore>(static_cast<unsigned __int128>(static_cast<int64_t>(whole)) << 64) +
+         static_cast<FixedScore>(low);
+}
+
+double FixedMean(FixedScore sum, uint64_t count) {
+  return static_cast<double>(static_cast<long double>(sum) / static_cast<long double>(kTwo64) /
+                             static_cast<long double>(count));
 }
 
 void HostAggregator::Grow() {
@@ -41,35 +61,44 @@ void HostAggregator::Grow() {
   slots_.assign(old.empty() ? 256 : old.size() * 2, Entry{});
   num_ip_ = 0;
   for (const Entry& e : old) {
-    if (e.count != 0) AddFixed(e.address, e.sum, e.count);
+    if (e.count_and_flag != 0) {
+      AddFixed(e.address, (e.count_and_flag & kV4Flag) != 0, LoadSum(e.sum_lo, e.sum_hi), e.count_and_flag & ~kV4Flag);
+    }
   }
 }
 
-void HostAggregator::AddFixed(const core::IpAddress& address, int64_t sum, uint64_t count) {
+void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4, FixedScore sum, uint64_t count) {
   if ((num_ip_ + 1) * 10 > slots_.size() * 7) Grow();
   const size_t mask = slots_.size() - 1;
+  const uint64_t flag = is_v4 ? kV4Flag : 0;
   size_t i = HashAddress(address) & mask;
   for (;;) {
     Entry& e = slots_[i];
-    if (e.count == 0) {
+    if (e.count_and_flag == 0) {
       e.address = address;
-      e.sum = sum;
-      e.count = count;
+      e.count_and_flag = count | flag;
+      auto u = static_cast<unsigned __int128>(sum);
+      e.sum_lo = static_cast<uint64_t>(u);
+      e.sum_hi = static_cast<uint64_t>(u >> 64);
       ++num_ip_;
       return;
     }
-    if (e.address.bytes == address.bytes) {
-      e.sum = CheckedAdd(e.sum, sum);
-      e.count += count;
+    if (e.address == address && (e.count_and_flag & kV4Flag) == flag) {
+      auto u = static_cast<unsigned __int128>(CheckedAdd(LoadSum(e.sum_lo, e.sum_hi), sum));
+      e.sum_lo = static_cast<uint64_t>(u);
+      e.sum_hi = static_cast<uint64_t>(u >> 64);
+      e.count_and_flag += count;
       return;
     }
     i = (i + 1) & mask;
   }
 }
 
-void HostAggregator::Add(const core::IpAddress& address, int64_t fixed_score) { AddFixed(address, fixed_score, 1); }
+void HostAggregator::Add(const core::IpAddress& address, FixedScore fixed_score) {
+  AddFixed(address.bytes, address.is_v4, fixed_score, 1);
+}
 
-void HostAggregator::Add(std::string_view host, int64_t fixed_score) {
+void HostAggregator::Add(std::string_view host, FixedScore fixed_score) {
   auto it = other_.find(std::string(host));
   if (it == other_.end()) it = other_.emplace(std::string(host), Acc{}).first;
   it->second.sum = CheckedAdd(it->second.sum, fixed_score);
@@ -78,7 +107,9 @@ void HostAggregator::Add(std::string_view host, int64_t fixed_score) {
 
 void HostAggregator::Merge(const HostAggregator& other) {
   for (const Entry& e : other.slots_) {
-    if (e.count != 0) AddFixed(e.address, e.sum, e.count);
+    if (e.count_and_flag != 0) {
+      AddFixed(e.address, (e.count_and_flag & kV4Flag) != 0, LoadSum(e.sum_lo, e.sum_hi), e.count_and_flag & ~kV4Flag);
+    }
   }
   for (const auto& [host, acc] : other.other_) {
     Acc& mine = other_[host];
@@ -89,12 +120,14 @@ void HostAggregator::Merge(const HostAggregator& other) {
 
 void HostAggregator::Collect(std::vector<HostResult>& out) const {
   for (const Entry& e : slots_) {
-    if (e.count == 0) continue;
-    out.push_back({core::FormatIpAddress(e.address), static_cast<double>(e.sum) / kScoreScale / e.count, e.count});
+    if (e.count_and_flag == 0) continue;
+    core::IpAddress address;
+    address.bytes = e.address;
+    address.is_v4 = (e.count_and_flag & kV4Flag) != 0;
+    const uint64_t count = e.count_and_flag & ~kV4Flag;
+    out.push_back({core::FormatIpAddress(address), FixedMean(LoadSum(e.sum_lo, e.sum_hi), count), count});
   }
-  for (const auto& [host, acc] : other_) {
-    out.push_back({host, static_cast<double>(acc.sum) / kScoreScale / acc.count, acc.count});
-  }
+  for (const auto& [host, acc] : other_) out.push_back({host, FixedMean(acc.sum, acc.count), acc.count});
 }
 
 ShardedAggregator::ShardedAggregator() : shards_(kShards) {}
@@ -104,7 +137,7 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
   const size_t n = hosts.size();
   struct Item {
     core::IpAddress address;
-    int64_t score;
+    FixedScore score;
     uint32_t row;
     bool is_ip;
   };
@@ -119,7 +152,7 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
     if (auto address = core::ParseIpAddress(hosts[r])) {
       item.address = *address;
       item.is_ip = true;
-      shard = HashAddress(item.address) >> 58;
+      shard = HashAddress(item.address.bytes) >> 58;
     } else {
       item.is_ip = false;
       shard = std::hash<std::string_view>{}(hosts[r]) % kShards;

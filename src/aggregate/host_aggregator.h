@@ -1,5 +1,6 @@
 // Per-host accumulation of flow scores: consume, merge, finish.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <mutex>
 #include <span>
@@ -12,10 +13,11 @@
 
 namespace botrecon::aggregate {
 
-// Scores are summed in fixed point (units of 2^-32) so that the result does
-// not depend on the order rows arrive in: the same input gives the same
-// means whatever the thread count or batching.
-inline constexpr double kScoreScale = 4294967296.0;  // 2^32
+// Scores are summed exactly, in 128-bit fixed point (units of 2^-64), so the
+// result does not depend on the order rows arrive in: the same input gives
+// the same means whatever the thread count or batching, and a mean is the
+// exact mean rounded once (not the drift of a long floating-point sum).
+using FixedScore = __int128;
 
 struct HostResult {
   std::string host;
@@ -27,8 +29,8 @@ struct HostResult {
 class HostAggregator {
  public:
   // Adds one flow of an IP host / of a host that is not an IP address.
-  void Add(const core::IpAddress& address, int64_t fixed_score);
-  void Add(std::string_view host, int64_t fixed_score);
+  void Add(const core::IpAddress& address, FixedScore fixed_score);
+  void Add(std::string_view host, FixedScore fixed_score);
   // Adds every host of `other` into this one.
   void Merge(const HostAggregator& other);
   size_t size() const { return num_ip_ + other_.size(); }
@@ -36,16 +38,19 @@ class HostAggregator {
   void Collect(std::vector<HostResult>& out) const;
 
  private:
+  // 40 bytes: the address, the flow count with the IPv4 flag in its top bit
+  // (0 = empty slot), and the sum as two 64-bit halves.
   struct Entry {
-    core::IpAddress address;
-    int64_t sum = 0;
-    uint64_t count = 0;  // 0 = empty slot
+    std::array<uint8_t, 16> address;
+    uint64_t count_and_flag = 0;
+    uint64_t sum_lo = 0;
+    uint64_t sum_hi = 0;
   };
   struct Acc {
-    int64_t sum = 0;
+    FixedScore sum = 0;
     uint64_t count = 0;
   };
-  void AddFixed(const core::IpAddress& address, int64_t sum, uint64_t count);
+  void AddFixed(const std::array<uint8_t, 16>& address, bool is_v4, FixedScore sum, uint64_t count);
   void Grow();
 
   std::vector<Entry> slots_;
@@ -53,8 +58,11 @@ class HostAggregator {
   std::unordered_map<std::string, Acc> other_;
 };
 
-// Converts a score to the fixed-point units used for summing.
-int64_t ToFixed(double score);
+// Converts a score to the fixed-point units used for summing. Throws for
+// non-finite scores or |score| >= 2^62.
+FixedScore ToFixed(double score);
+// The mean of `count` scores summing to `sum`.
+double FixedMean(FixedScore sum, uint64_t count);
 
 // A thread-safe aggregator: hosts spread over independently locked shards.
 class ShardedAggregator {

@@ -99,9 +99,7 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
                  "An IP address, a network (10.0.0.0/8 or 10.0.0.0/255.0.0.0), or a file with one of "
                  "either per line. Only matching hosts are evaluated. Can be given several times.")
       ->type_name("TEXT")
-      ->take_last()
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->allow_extra_args(false);
   app.add_flag("-y,--yes,--confirm", args.yes,
                "Answer yes to any question (the only one: printing more than 50 infected hosts).");
   app.add_option("-t,--type", type,
@@ -110,6 +108,11 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
   app.add_flag("--skip-bad-rows", args.skip_bad_rows,
                "Skip rows that cannot be parsed (wrong number of fields, invalid numbers) and report "
                "how many were skipped, instead of stopping at the first one.");
+  double threshold = 0;
+  auto* threshold_option = app.add_option(
+      "--threshold", threshold,
+      "Report hosts whose mean score is at least this (default: the model's own, 0.5 for probabilities, 0 for "
+      "svm decision values).");
   app.add_option("files", files, "INPUT_FILE [OUTPUT_FILE]")->expected(1, 2)->required();
   app.footer("For more detail see README.md.");
 
@@ -127,6 +130,10 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
     throw core::UsageError(e.what());
   }
 
+  if (threshold_option->count() > 0) {
+    if (!std::isfinite(threshold)) throw core::UsageError("Invalid value for '--threshold': must be a finite number.");
+    args.threshold = threshold;
+  }
   args.input = files.at(0);
   if (files.size() > 1) args.output = files[1];
   if (args.jobs == 0) throw core::UsageError("Invalid value for '-j' / '--jobs': 0 jobs; use a positive number, or a negative one for every core.");

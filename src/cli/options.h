@@ -35,6 +35,7 @@ struct ScanArgs {
   bool yes = false;
   bool skip_bad_rows = false;
   std::vector<std::string> ranges;
+  std::optional<double> threshold;  // overrides the model's threshold
   std::optional<io::InputType> type;
 };
 

@@ -149,7 +149,8 @@ int RunScanCommand(const ScanArgs& args) {
                            std::to_string(result.rows_evaluated) + ")");
   }
 
-  auto infected = aggregate::SelectInfected(std::move(result.hosts), model->threshold(), args.min_count);
+  const double threshold = args.threshold.value_or(model->threshold());
+  auto infected = aggregate::SelectInfected(std::move(result.hosts), threshold, args.min_count);
   log("Found " + std::to_string(infected.size()) + " infected hosts");
 
   std::string output_path = args.output;

@@ -70,7 +70,8 @@ int RunTrainCommand(int argc, char** argv) {
   models::ForestParams params;
   models::SvmParams svm_params;
   std::string log1p = Log1pList(svm_params.transforms);
-  app.add_option("inputs", inputs, "Labelled flow files")->required()->expected(1, -1);
+  app.add_option("inputs", inputs, "Labelled flow files; FILE@FROM:TO keeps rows starting FROM..TO minutes after "
+                 "the file's first row (either bound may be empty)")->required()->expected(1, -1);
   app.add_option("-o,--output", output, "Model file to write")->required();
   app.add_option("--model-type", model_type, "Model type: rforest or svm")->default_str("rforest");
   app.add_option("-t,--type", type, "Input type (default: detected)");
@@ -78,6 +79,10 @@ int RunTrainCommand(int argc, char** argv) {
   app.add_option("--label", label, "Label every row 0 or 1 (no label column needed)");
   app.add_option("--from-minutes", from_minutes, "Keep rows starting at least this many minutes after the first row");
   app.add_option("--to-minutes", to_minutes, "Keep rows starting less than this many minutes after the first row");
+  std::vector<std::string> exclude_files;
+  app.add_option("--exclude", exclude_files,
+                 "Leave out training flows that also occur in this file (e.g. an evaluation set); repeatable")
+      ->allow_extra_args(false);
   const char* kForestGroup = "rforest options";
   const char* kSvmGroup = "svm options";
   app.add_option("--trees", params.n_trees, "Number of trees")->default_val(params.n_trees);
@@ -85,6 +90,27 @@ int RunTrainCommand(int argc, char** argv) {
   app.add_option("--min-samples-leaf", params.min_samples_leaf, "Minimum rows per leaf")->default_val(params.min_samples_leaf);
   app.add_option("--min-samples-split", params.min_samples_split, "Minimum rows to split a node")->default_val(params.min_samples_split);
   app.add_option("--max-features", params.max_features, "Features tried per split (0: sqrt)")->default_val(params.max_features);
+  for (const char* name : {"--trees", "--max-depth", "--min-samples-leaf", "--min-samples-split", "--max-features"}) {
+    app.get_option(name)->group(kForestGroup);
+  }
+  app.add_option("--components", svm_params.components, "Nystroem components (landmark flows)")
+      ->default_val(svm_params.components)
+      ->group(kSvmGroup);
+  app.add_option("--gamma", svm_params.gamma, "RBF kernel width on the scaled inputs (0: 1/number of inputs = 1/8)")
+      ->default_val(svm_params.gamma)
+      ->group(kSvmGroup);
+  app.add_option("--c", svm_params.c, "Linear SVM regularisation C")->default_val(svm_params.c)->group(kSvmGroup);
+  app.add_option("--max-train-rows", svm_params.max_train_rows,
+                 "Train on a seeded random sample of this many rows (0: all)")
+      ->default_val(svm_params.max_train_rows)
+      ->group(kSvmGroup);
+  app.add_option("--log1p", log1p, "Inputs transformed with log(1 + x) before scaling: none or a list of " +
+                                       std::string("proto,dport,sport,state,dur,totbytes,srcbytes,bps"))
+      ->default_val(log1p)
+      ->group(kSvmGroup);
+  app.add_option("--positive-weight", params.class_weight_positive,
+                 "Weight of a botnet row relative to a normal one (class weight)")
+      ->default_val(params.class_weight_positive);
   app.add_option("--seed", params.seed, "Random seed")->default_val(params.seed);
   app.add_option("-j,--jobs", jobs, "Threads for rforest (negative: all cores; svm trains on one); the result does not depend on it")->default_val(jobs);
   app.add_flag("--skip-bad-rows", skip_bad_rows, "Skip rows that cannot be parsed");
@@ -136,10 +162,40 @@ int RunTrainCommand(int argc, char** argv) {
   label_options.from_minutes = from_minutes;
   label_options.to_minutes = to_minutes;
   label_options.skip_bad_rows = skip_bad_rows;
+  std::unordered_set<std::string> excluded_keys;
+  for (const auto& path : exclude_files) {
+    auto keys = pipeline::LoadFlowKeys(path, std::nullopt);
+    excluded_keys.insert(keys.begin(), keys.end());
+  }
+  if (!exclude_files.empty()) label_options.exclude = &excluded_keys;
   pipeline::LabelledFlows data;
-  for (const auto& input : inputs) {
-    data.Append(input, input_type, label_options);
-    if (!quiet) std::fprintf(stderr, "[%6.1fs] %s: %zu rows so far\n", elapsed(), input.c_str(), data.size());
+  for (const auto& spec : inputs) {
+    // FILE@FROM:TO: a time window for this file only.
+    std::string input = spec;
+    pipeline::LabelOptions file_options = label_options;
+    size_t at = spec.rfind('@');
+    if (at != std::string::npos && spec.find(':', at) != std::string::npos) {
+      std::string window = spec.substr(at + 1);
+      size_t colon = window.find(':');
+      auto bound = [&](const std::string& text) -> double {
+        if (text.empty()) return -1;
+        try {
+          size_t used = 0;
+          double v = std::stod(text, &used);
+          if (used == text.size() && v >= 0) return v;
+        } catch (const std::exception&) {
+        }
+        throw core::UsageError("train: bad time window '" + window + "' in '" + spec + "'; expected FROM:TO minutes");
+      };
+      file_options.from_minutes = bound(window.substr(0, colon));
+      file_options.to_minutes = bound(window.substr(colon + 1));
+      input = spec.substr(0, at);
+    }
+    data.Append(input, input_type, file_options);
+    if (!quiet) {
+      std::fprintf(stderr, "[%6.1fs] %s: %zu rows so far (%zu excluded)\n", elapsed(), input.c_str(), data.size(),
+                   data.excluded());
+    }
   }
   if (data.size() == 0) throw core::InputError("train: no training rows");
   const auto& flows = data.flows();

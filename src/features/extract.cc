@@ -18,7 +18,41 @@ bool IsNanText(std::string_view s) {
   return s == "nan" || s == "NaN" || s == "NAN" || s == "NA" || s == "null" || s == "None";
 }
 
+// Exact fast path for plain decimals ("132", "0.000499"): at most 19
+// significant digits giving a mantissa below 2^53 and at most 22 decimals; the
+// result is then one correctly rounded division, identical to strtod's.
+// Returns false when the text needs the general parser.
+bool ParseSimpleDecimal(std::string_view s, double& out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  uint64_t mantissa = 0;
+  size_t i = 0, digits = 0;
+  const size_t n = s.size();
+  while (i < n && s[i] >= '0' && s[i] <= '9') {
+    mantissa = mantissa * 10 + static_cast<uint64_t>(s[i] - '0');
+    ++i;
+    if (++digits > 18) return false;
+  }
+  if (i == 0) return false;
+  size_t decimals = 0;
+  if (i < n) {
+    if (s[i] != '.') return false;
+    ++i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+      mantissa = mantissa * 10 + static_cast<uint64_t>(s[i] - '0');
+      ++i;
+      ++decimals;
+      if (++digits > 18) return false;
+    }
+    if (i != n) return false;
+  }
+  if (mantissa >= (1ULL << 53) || decimals > 22) return false;
+  out = static_cast<double>(mantissa) / kPow10[decimals];
+  return true;
+}
+
 bool ParseDouble(std::string_view s, double& out) {
+  if (ParseSimpleDecimal(s, out)) return true;
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
@@ -43,9 +77,10 @@ bool ParsePort(std::string_view text, double& out) {
   uint32_t value = 0;
   size_t i = 0;
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    // Hex may be up to 32 bits: Argus writes an IPsec SPI (esp flows) there.
     if (text.size() > 10) return false;
     auto [ptr, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), value, 16);
-    if (ec != std::errc() || ptr != text.data() + text.size() || value > 65535) return false;
+    if (ec != std::errc() || ptr != text.data() + text.size()) return false;
     out = value;
     return true;
   }

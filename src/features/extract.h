@@ -10,7 +10,8 @@
 namespace botrecon::features {
 
 // Parses a port written as 80, 80.0 or hex 0x0050. Returns false if it is not
-// an integer in 0..65535. Empty text gives kMissing.
+// an integer in 0..65535; hex values may take 32 bits, as Argus writes IPsec
+// SPIs into the port columns of esp flows. Empty text gives kMissing.
 bool ParsePort(std::string_view text, double& out);
 // Parses a non-negative number ("", "nan" give kMissing). Returns false if invalid.
 bool ParseNonNegative(std::string_view text, double& out);

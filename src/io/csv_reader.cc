@@ -226,10 +226,11 @@ class CsvReader : public Reader {
     buffer->swap(pending_);
     size_t cut = std::string::npos;
     bool has_quotes = false;
+    uint64_t newlines = 0;
     for (;;) {
       if (!eof_ && buffer->size() < kBlockBytes) Fill(*buffer, kBlockBytes);
       has_quotes = std::memchr(buffer->data(), '"', buffer->size()) != nullptr;
-      cut = FindCut(*buffer, has_quotes);
+      cut = FindCut(*buffer, has_quotes, newlines);
       if (cut != std::string::npos || eof_) break;
       if (buffer->size() > kMaxRecordBytes) {
         throw core::InputError(config_->name + ":" + std::to_string(next_line_) + ": a record longer than " +
@@ -237,12 +238,15 @@ class CsvReader : public Reader {
       }
       Fill(*buffer, buffer->size() * 2);
     }
-    if (cut == std::string::npos) cut = buffer->size();  // last record without a newline
+    if (cut == std::string::npos) {  // the last record, without a final newline
+      cut = buffer->size();
+      newlines = static_cast<uint64_t>(std::count(buffer->begin(), buffer->end(), '\n'));
+    }
     pending_.assign(*buffer, cut, std::string::npos);
     buffer->resize(cut);
     if (buffer->empty()) return nullptr;
     const uint64_t first_line = next_line_;
-    next_line_ += static_cast<uint64_t>(std::count(buffer->begin(), buffer->end(), '\n'));
+    next_line_ += newlines;
     return std::make_unique<CsvChunk>(config_, std::move(buffer), first_line, has_quotes);
   }
 
@@ -265,11 +269,14 @@ class CsvReader : public Reader {
   }
 
   // Position just after the last record end that ends at most max_batch_rows
-  // records in; npos if no complete record.
-  size_t FindCut(const std::string& buffer, bool has_quotes) const {
+  // records in (npos if no complete record); `newlines` gets the number of
+  // line feeds before it (quoted ones included: errors cite physical lines).
+  size_t FindCut(const std::string& buffer, bool has_quotes, uint64_t& newlines) const {
     const size_t max_rows = std::max<size_t>(1, options_.max_batch_rows);
     size_t rows = 0;
     size_t last_cut = std::string::npos;
+    uint64_t lines = 0;
+    newlines = 0;
     const char* data = buffer.data();
     if (!has_quotes) {
       size_t pos = 0;
@@ -278,7 +285,8 @@ class CsvReader : public Reader {
         if (nl == nullptr) break;
         pos = static_cast<const char*>(nl) - data + 1;
         last_cut = pos;
-        if (++rows >= max_rows) break;
+        newlines = ++rows;
+        if (rows >= max_rows) break;
       }
       return last_cut;
     }
@@ -287,8 +295,11 @@ class CsvReader : public Reader {
       char c = data[i];
       if (c == '"') {
         in_quotes = !in_quotes;
-      } else if (c == '\n' && !in_quotes) {
+      } else if (c == '\n') {
+        ++lines;
+        if (in_quotes) continue;
         last_cut = i + 1;
+        newlines = lines;
         if (++rows >= max_rows) break;
       }
     }

@@ -14,7 +14,6 @@ std::unique_ptr<Reader> OpenFwfReader(std::unique_ptr<ByteStream> s, const Reade
 std::unique_ptr<Reader> OpenJsonReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "json"); }
 std::unique_ptr<Reader> OpenParquetReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "parquet"); }
 std::unique_ptr<Reader> OpenFeatherReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "feather"); }
-std::unique_ptr<Reader> OpenPickleReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "pickle"); }
 std::unique_ptr<Reader> OpenExcelReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "excel"); }
 std::unique_ptr<Reader> OpenStataReader(std::shared_ptr<const FileBuffer> f, const ReaderOptions&) { NotYet(f->name(), "stata"); }
 

@@ -40,7 +40,54 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+int FindDstColumn(const io::Schema& schema) {
+  for (const char* name : {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr"}) {
+    int idx = FindColumn(schema, name);
+    if (idx >= 0) return idx;
+  }
+  return -1;
+}
+
 }  // namespace
+
+std::string FlowKey(std::string_view srcaddr, std::string_view dstaddr, const features::FlowBatch& flows, size_t r) {
+  auto num = [](double v) { return std::to_string(static_cast<long long>(std::llround(v * 1e6))); };
+  std::string key;
+  key.reserve(96);
+  key.append(srcaddr).append("|").append(dstaddr).append("|").append(flows.proto[r]).append("|");
+  key += num(flows.sport[r]) + "|" + num(flows.dport[r]) + "|" + num(flows.dur[r]) + "|" + num(flows.totbytes[r]) +
+         "|" + num(flows.srcbytes[r]);
+  return key;
+}
+
+std::unordered_set<std::string> LoadFlowKeys(const std::string& path, std::optional<io::InputType> type) {
+  io::ReaderOptions reader_options;
+  reader_options.is_header = features::LooksLikeHeader;
+  auto reader = io::OpenReader(path, type, reader_options);
+  features::ColumnResolution resolution = features::ResolveColumns(reader->schema(), reader->source_name());
+  int dst_idx = FindDstColumn(reader->schema());
+  if (dst_idx < 0) throw core::InputError(reader->source_name() + ": flows to exclude need a DstAddr column");
+  std::vector<int> projection = resolution.Projection();
+  projection.push_back(dst_idx);
+  reader->SetProjection(projection);
+  features::FeatureExtractor extractor(resolution, reader->source_name(), false);
+  std::unordered_set<std::string> keys;
+  core::ColumnBatch batch;
+  features::FlowBatch flows;
+  uint64_t skipped = 0;
+  std::string reason;
+  while (auto chunk = reader->NextChunk()) {
+    chunk->Decode(batch);
+    extractor.Extract(batch, flows, skipped, reason);
+    const core::Column& dst = batch.columns.back();
+    for (size_t r = 0; r < flows.num_rows; ++r) {
+      std::string_view d = dst.type == core::ColumnType::kString ? dst.strings[r] : std::string_view();
+      while (!d.empty() && d.front() == ' ') d.remove_prefix(1);
+      keys.insert(FlowKey(flows.srcaddr[r], d, flows, r));
+    }
+  }
+  return keys;
+}
 
 int ParseLabel(std::string_view text) {
   std::string s = Lower(text);
@@ -99,6 +146,13 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
     }
     projection.push_back(label_idx);
   }
+  int dst_column = -1;
+  if (options.exclude != nullptr) {
+    int dst_idx = FindDstColumn(schema);
+    if (dst_idx < 0) throw core::InputError(reader->source_name() + ": excluding flows needs a DstAddr column");
+    dst_column = static_cast<int>(projection.size());
+    projection.push_back(dst_idx);
+  }
   const bool windowed = options.from_minutes >= 0 || options.to_minutes >= 0;
   if (windowed) {
     time_idx = FindColumn(schema, "starttime");
@@ -135,6 +189,15 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
         double minutes = (*t - *origin) / 60.0;
         if (options.from_minutes >= 0 && minutes < options.from_minutes) continue;
         if (options.to_minutes >= 0 && minutes >= options.to_minutes) continue;
+      }
+      if (dst_column >= 0) {
+        const core::Column& dst = batch.columns[dst_column];
+        std::string_view d = dst.type == core::ColumnType::kString ? dst.strings[r] : std::string_view();
+        while (!d.empty() && d.front() == ' ') d.remove_prefix(1);
+        if (options.exclude->count(FlowKey(part.srcaddr[r], d, part, r)) > 0) {
+          ++excluded_;
+          continue;
+        }
       }
       int label;
       if (options.fixed_label) {

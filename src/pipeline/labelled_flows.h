@@ -24,7 +24,17 @@ struct LabelOptions {
   double from_minutes = -1;
   double to_minutes = -1;
   bool skip_bad_rows = false;
+  // Flows to leave out (e.g. evaluation flows that also occur in a training
+  // file), as keys made by FlowKey.
+  const std::unordered_set<std::string>* exclude = nullptr;
 };
+
+// Identity of a flow for exclusion: source and destination address,
+// protocol, ports, duration (to the microsecond) and byte counts.
+std::string FlowKey(std::string_view srcaddr, std::string_view dstaddr, const features::FlowBatch& flows, size_t row);
+
+// Keys of every flow in `path` (which needs a destination address column).
+std::unordered_set<std::string> LoadFlowKeys(const std::string& path, std::optional<io::InputType> type);
 
 // 1 if a label marks a botnet flow: CTU-13's "From-Botnet" labels, "malicious",
 // "botnet", "1", "true" (case-insensitive); 0 for anything else.
@@ -45,6 +55,8 @@ class LabelledFlows {
   const std::vector<uint8_t>& labels() const { return labels_; }
   size_t size() const { return labels_.size(); }
   size_t positives() const;
+  // Rows left out because they matched LabelOptions::exclude.
+  size_t excluded() const { return excluded_; }
 
  private:
   std::string_view Intern(std::string_view s);
@@ -52,6 +64,7 @@ class LabelledFlows {
   features::FlowBatch flows_;
   std::vector<uint8_t> labels_;
   std::unordered_set<std::string> strings_;
+  size_t excluded_ = 0;
 };
 
 }  // namespace botrecon::pipeline

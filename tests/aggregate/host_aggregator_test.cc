@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <map>
+#include <cmath>
 #include <random>
+
+#include "core/error.h"
 #include <thread>
 
 namespace botrecon::aggregate {
@@ -31,7 +34,7 @@ TEST(HostAggregator, MergeEqualsSingleTable) {
   std::mt19937 rng(5);
   for (int i = 0; i < 20000; ++i) {
     core::IpAddress ip = *core::ParseIpAddress("10.0." + std::to_string(rng() % 200) + "." + std::to_string(rng() % 250));
-    int64_t s = ToFixed((rng() % 1000) / 1000.0);
+    FixedScore s = ToFixed((rng() % 1000) / 1000.0);
     (i % 2 ? a : b).Add(ip, s);
     all.Add(ip, s);
   }
@@ -93,6 +96,22 @@ TEST(SelectInfected, ThresholdMinCountAndTieOrder) {
   for (auto& h : out) order.push_back(h.host);
   EXPECT_EQ(order, (std::vector<std::string>{"10.0.0.3", "10.0.0.2", "10.0.0.10", "::1", "zzz", "10.0.0.5"}));
   EXPECT_EQ(SelectInfected(hosts, 0.5, 0).size(), 7u);
+}
+
+}  // namespace
+}  // namespace botrecon::aggregate
+
+namespace botrecon::aggregate {
+namespace {
+
+TEST(ToFixed, ExactForProbabilitiesAndDecisionValues) {
+  for (double v : {0.0, 1.0, 0.5, 0.485, 0.1, 1.0 / 3, -0.25, -3.75, 12.125, -0.7734375}) {
+    EXPECT_EQ(FixedMean(ToFixed(v), 1), v) << v;
+  }
+  EXPECT_NEAR(FixedMean(ToFixed(-1e-9), 1), -1e-9, 1e-19);  // bits below 2^-64 are dropped
+  // The mean of 0.47 and 0.5 is 0.485 exactly rounded, not 0.48499999998.
+  EXPECT_EQ(FixedMean(ToFixed(0.47) + ToFixed(0.5), 2), (0.47 + 0.5) / 2);
+  EXPECT_THROW(ToFixed(std::nan("")), core::InternalError);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <random>
+
 #include "core/error.h"
 
 namespace botrecon::features {
@@ -15,6 +18,8 @@ TEST(ParsePort, AcceptsDecimalFloatAndHex) {
   EXPECT_EQ(v, 80);
   ASSERT_TRUE(ParsePort("0x0050", v));
   EXPECT_EQ(v, 80);
+  ASSERT_TRUE(ParsePort("0x2020597d", v));  // an esp SPI, as Argus writes it
+  EXPECT_EQ(v, 0x2020597d);
   ASSERT_TRUE(ParsePort(" 65535 ", v));
   EXPECT_EQ(v, 65535);
   ASSERT_TRUE(ParsePort("", v));
@@ -25,7 +30,7 @@ TEST(ParsePort, AcceptsDecimalFloatAndHex) {
 
 TEST(ParsePort, RejectsOthers) {
   double v;
-  for (const char* bad : {"65536", "-1", "80.5", "http", "0x", "0x10000", "1e9", "8 0"}) {
+  for (const char* bad : {"65536", "-1", "80.5", "http", "0x", "0x100000000", "1e9", "8 0"}) {
     EXPECT_FALSE(ParsePort(bad, v)) << bad;
   }
 }
@@ -118,6 +123,34 @@ TEST(FeatureExtractor, BadRowsCanBeSkipped) {
   EXPECT_EQ(out.keep[0], 0);
   EXPECT_EQ(out.keep[1], 1);
   EXPECT_NE(reason.find("f.csv:2: column 'sport'"), std::string::npos) << reason;
+}
+
+}  // namespace
+}  // namespace botrecon::features
+
+namespace botrecon::features {
+namespace {
+
+// The fast decimal path must give exactly what strtod gives.
+TEST(ParseNonNegative, FastPathIsExact) {
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 200000; ++i) {
+    uint64_t mantissa = rng() % 100000000000000ULL;
+    int decimals = static_cast<int>(rng() % 16);
+    std::string text = std::to_string(mantissa);
+    if (decimals > 0) {
+      if (text.size() <= static_cast<size_t>(decimals)) text.insert(0, decimals - text.size() + 1, '0');
+      text.insert(text.size() - decimals, ".");
+    }
+    double fast = 0;
+    ASSERT_TRUE(ParseNonNegative(text, fast)) << text;
+    EXPECT_EQ(fast, std::strtod(text.c_str(), nullptr)) << text;
+  }
+  for (const char* text : {"0.055283000000000006", "1313431402.17637", "9007199254740993", "0.1", "123456789.123456789"}) {
+    double v = 0;
+    ASSERT_TRUE(ParseNonNegative(text, v));
+    EXPECT_EQ(v, std::strtod(text, nullptr)) << text;
+  }
 }
 
 }  // namespace
