@@ -292,7 +292,8 @@ std::unique_ptr<KernelSvm> TrainKernelSvm(const Dataset& data, FlowEncoder encod
   say("svm: " + std::to_string(rows.size()) + " training rows (" + std::to_string(positives) + " botnet), " +
       std::to_string(m) + " landmarks" +
       (m < static_cast<size_t>(params.components) ? " (all distinct rows)" : "") + ", gamma " +
-      FormatGamma(parts.gamma));
+      FormatGamma(parts.gamma) + "; liblinear's copy of the features takes " +
+      std::to_string(rows.size() * (m + 2) * sizeof(feature_node) >> 20) + " MiB");
   parts.projection = NystroemProjection(parts.landmarks, m, kInputs, parts.gamma);
   parts.weights.assign(m, 0.0);
   // The feature map of the finished model, to compute phi exactly as scoring will.
