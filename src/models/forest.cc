@@ -1,9 +1,13 @@
 #include "models/forest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -81,6 +85,20 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     tree_depth_.push_back(tree_depth);
   }
   tree_offset_.push_back(nodes_.size());
+  // Split points per feature, for the score cache.
+  for (const Node& node : nodes_) {
+    if (node.feature < static_cast<uint32_t>(FlowEncoder::kNumFeatures)) split_points_[node.feature].push_back(node.threshold);
+  }
+  cache_usable_ = true;
+  for (auto& points : split_points_) {
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    if (points.size() >= 0xFFFF) cache_usable_ = false;
+  }
+  const char* no_cache = std::getenv("BOTRECON_NO_SCORE_CACHE");
+  if (no_cache != nullptr && std::string_view(no_cache) == "1") cache_usable_ = false;
+  static std::atomic<uint64_t> next_cache_id{1};
+  cache_id_ = next_cache_id.fetch_add(1);
 }
 
 int Forest::max_depth() const { return *std::max_element(tree_depth_.begin(), tree_depth_.end()); }
@@ -157,6 +175,84 @@ void Forest::ScoreBlock(const double* x, size_t n_rows, double* scores) const {
   for (size_t row = 0; row < n_rows; ++row) scores[row] /= divisor;
 }
 
+namespace {
+
+struct CacheEntry {
+  uint64_t key0 = 0;
+  uint64_t key1 = 0;  // 0 = empty (real keys have bit 63 set)
+  double score = 0;
+};
+
+struct ScoreCacheTable {
+  static constexpr size_t kSlots = size_t{1} << 16;  // 1.5 MB per thread
+  uint64_t owner = 0;
+  std::vector<CacheEntry> entries;
+};
+
+// Number of points below x (std::lower_bound), without data-dependent branches.
+inline size_t CountBelow(const double* points, size_t n, double x) {
+  if (n == 0) return 0;
+  const double* base = points;
+  while (n > 1) {
+    const size_t half = n / 2;
+    base = base[half - 1] < x ? base + half : base;
+    n -= half;
+  }
+  return static_cast<size_t>(base - points) + (*base < x ? 1 : 0);
+}
+
+uint64_t MixKey(uint64_t a, uint64_t b) {
+  uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+void Forest::ScoreCached(double* x, size_t n_rows, double* scores) const {
+  thread_local ScoreCacheTable table;
+  if (table.owner != cache_id_) {
+    table.entries.assign(ScoreCacheTable::kSlots, CacheEntry{});
+    table.owner = cache_id_;
+  }
+  constexpr size_t kMask = ScoreCacheTable::kSlots - 1;
+  std::vector<uint32_t> miss_rows;
+  std::vector<std::pair<uint64_t, uint64_t>> miss_keys;
+  size_t misses = 0;
+  for (size_t row = 0; row < n_rows; ++row) {
+    const double* xr = x + row * kRowStride;
+    uint16_t bins[FlowEncoder::kNumFeatures];
+    for (int f = 0; f < FlowEncoder::kNumFeatures; ++f) {
+      const std::vector<double>& points = split_points_[f];
+      // Number of split points below x: decides every "x > threshold" test.
+      bins[f] = static_cast<uint16_t>(CountBelow(points.data(), points.size(), xr[f]));
+    }
+    uint64_t key0, key1;
+    std::memcpy(&key0, bins, 8);
+    std::memcpy(&key1, bins + 4, 8);
+    key1 |= 1ULL << 63;  // bins < 0xFFFF, so bit 63 is free: marks the slot used
+    CacheEntry& entry = table.entries[MixKey(key0, key1) & kMask];
+    if (entry.key1 == key1 && entry.key0 == key0) {
+      scores[row] = entry.score;
+      continue;
+    }
+    // Compact the missing rows to the front of the buffer (row >= misses).
+    if (misses != row) std::memcpy(x + misses * kRowStride, xr, kRowStride * sizeof(double));
+    miss_rows.push_back(static_cast<uint32_t>(row));
+    miss_keys.emplace_back(key0, key1);
+    ++misses;
+  }
+  if (misses == 0) return;
+  std::vector<double> miss_scores(misses);
+  ScoreBlock(x, misses, miss_scores.data());
+  for (size_t m = 0; m < misses; ++m) {
+    scores[miss_rows[m]] = miss_scores[m];
+    auto [key0, key1] = miss_keys[m];
+    table.entries[MixKey(key0, key1) & kMask] = CacheEntry{key0, key1, miss_scores[m]};
+  }
+}
+
 void Forest::PredictRows(const double* x, size_t n_rows, double* scores) const {
   std::vector<double> buffer(std::min(n_rows, kBlockRows) * kRowStride);
   for (size_t begin = 0; begin < n_rows; begin += kBlockRows) {
@@ -190,7 +286,11 @@ void Forest::Score(const features::FlowBatch& batch, std::span<double> scores) c
     for (size_t i = 0; i < count; ++i) {
       buffer[i * kRowStride + kSentinelSlot] = -std::numeric_limits<double>::infinity();
     }
-    ScoreBlock(buffer.data(), count, scores.data() + begin);
+    if (cache_usable_) {
+      ScoreCached(buffer.data(), count, scores.data() + begin);
+    } else {
+      ScoreBlock(buffer.data(), count, scores.data() + begin);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -86,6 +87,19 @@ class Forest : public Model {
   };
 
   void ScoreBlock(const double* x, size_t n_rows, double* scores) const;
+  // Scores a block of encoded rows (kRowStride apart, sentinel set) through
+  // the per-thread score cache; misses go to ScoreBlock.
+  void ScoreCached(double* x, size_t n_rows, double* scores) const;
+
+  // Exact score cache. A row's path through every tree depends only on which
+  // interval between consecutive split thresholds each input falls in, so
+  // rows with the same interval ("bin") vector have the same score. The bin
+  // vector (8 x 16 bits) keys a small direct-mapped per-thread table. Disabled
+  // (cache_usable_ = false) when a feature has more than 65,534 thresholds, and
+  // by the environment variable BOTRECON_NO_SCORE_CACHE=1.
+  std::array<std::vector<double>, FlowEncoder::kNumFeatures> split_points_;
+  bool cache_usable_ = false;
+  uint64_t cache_id_ = 0;  // distinguishes forests in the thread-local tables
 
   FlowEncoder encoder_;
   double threshold_;
