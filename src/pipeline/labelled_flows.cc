@@ -129,7 +129,7 @@ std::string_view LabelledFlows::Intern(std::string_view s) {
   return *strings_.emplace(s).first;
 }
 
-void LabelledFlows::Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options) {
+LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options) {
   io::ReaderOptions reader_options;
   reader_options.skip_bad_rows = options.skip_bad_rows;
   reader_options.is_header = features::LooksLikeHeader;
@@ -138,11 +138,15 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
   features::ColumnResolution resolution = features::ResolveColumns(schema, reader->source_name());
   std::vector<int> projection = resolution.Projection();
   int label_idx = -1, time_idx = -1;
+  LabelSource source = options.fixed_label ? LabelSource::kFixed : LabelSource::kColumn;
   if (!options.fixed_label) {
     label_idx = FindColumn(schema, options.label_column.empty() ? "label" : options.label_column);
+    if (label_idx < 0 && options.allow_missing_label) source = LabelSource::kNone;
+  }
+  if (source == LabelSource::kColumn) {
     if (label_idx < 0) {
       throw core::InputError(reader->source_name() + ": no label column '" + options.label_column +
-                             "'; name one with --label-column or give --label 0|1 for the whole file");
+                             "'; " + options.missing_label_hint);
     }
     projection.push_back(label_idx);
   }
@@ -200,7 +204,9 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
         }
       }
       int label;
-      if (options.fixed_label) {
+      if (source == LabelSource::kNone) {
+        label = 0;
+      } else if (options.fixed_label) {
         label = *options.fixed_label;
       } else {
         const core::Column& col = batch.columns[resolution.column_index.size()];
@@ -222,6 +228,7 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
     }
   }
   flows_.num_rows = labels_.size();
+  return source;
 }
 
 }  // namespace botrecon::pipeline
