@@ -34,7 +34,7 @@ constexpr const char* kDescription =
     "Host truth: with --infected, the hosts listed (CTU-13 publishes such lists);\n"
     "otherwise a host is infected when any of its flows is labelled botnet. A file\n"
     "without a label column can be evaluated with --infected alone: each flow is\n"
-    "then labelled by its source host.";
+    "then labelled by its source host.\n";
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -61,6 +61,7 @@ int RunEvaluateCommand(int argc, char** argv) {
   app.add_option("inputs", inputs,
                  "Labelled flow files; FILE@FROM:TO keeps rows starting FROM..TO minutes after the file's first row "
                  "(either bound may be empty)")
+      ->type_name("FILE[@FROM:TO]")
       ->required()
       ->expected(1, -1);
   app.add_option("-M,--custom-model", custom_model, "Model file (.brm, made by `botrecon train`); overrides --model")
@@ -79,8 +80,7 @@ int RunEvaluateCommand(int argc, char** argv) {
                  "Known normal hosts (address, network or file; repeatable): reports which were flagged")
       ->type_name("ADDR|FILE")
       ->allow_extra_args(false);
-  app.add_option("--fp-min-flows", fp_min_flows,
-                 "Count false-positive hosts only among hosts with at least N flows")
+  app.add_option("--fp-min-flows", fp_min_flows, "Count false-positive hosts only among hosts with at least N flows")
       ->default_str("0");
   app.add_option("-c,--min-count", min_count,
                  "Hosts with fewer flows are not evaluated (never flagged), as in the scan; 0 or lower: all")
@@ -145,7 +145,7 @@ int RunEvaluateCommand(int argc, char** argv) {
       "--infected";
   std::unordered_set<std::string> excluded_keys;
   for (const auto& path : exclude_files) {
-    auto keys = pipeline::LoadFlowKeys(path, input_type);
+    auto keys = pipeline::LoadFlowKeys(path, std::nullopt);
     excluded_keys.insert(keys.begin(), keys.end());
   }
   if (!exclude_files.empty()) label_options.exclude = &excluded_keys;

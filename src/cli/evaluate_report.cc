@@ -120,8 +120,9 @@ std::string FormatEvaluationTable(const EvaluationReport& r) {
   out += fmt::format("  Infected found   {} of {}  (recall {})\n", h.found.size(), infected, Metric(h.recall));
   out += fmt::format("  Infected missed  {}\n", h.missed.size());
   std::string among = r.fp_min_flows > 0 ? fmt::format(" with >= {} flows", r.fp_min_flows) : "";
-  out += fmt::format("  False positives  {} of {} other hosts{}  (precision {}, FP rate {})\n", h.false_positives.size(),
-                     h.clean_hosts, among, Metric(h.precision), Metric(h.false_positive_rate));
+  out +=
+      fmt::format("  False positives  {} of {} other hosts{}  (precision {}, FP rate {})\n", h.false_positives.size(),
+                  h.clean_hosts, among, Metric(h.precision), Metric(h.false_positive_rate));
   if (h.false_positives_below_fp_min_flows > 0) {
     out += fmt::format("                   not counted: {} more flagged hosts with fewer than {} flows\n",
                        h.false_positives_below_fp_min_flows, r.fp_min_flows);

@@ -15,7 +15,7 @@ struct EvaluationReport {
   std::string model_type;  // "rforest", ...
   std::string score_kind;  // "probability" or "decision"
   double model_threshold = 0;
-  double threshold = 0;  // the one used (model's or --threshold)
+  double threshold = 0;             // the one used (model's or --threshold)
   std::vector<std::string> inputs;  // as given (FILE[@FROM:TO])
   // Where the flow labels came from: "column", "fixed" (--label),
   // "infected" (the source host is in --infected) or "mixed".

@@ -56,8 +56,10 @@ Areas ComputeAreas(std::span<const double> scores, std::span<const uint8_t> labe
     const double score = sorted[i].first;
     uint64_t step_tp = 0, step_fp = 0;
     for (; i < sorted.size() && sorted[i].first == score; ++i) {
-      if (sorted[i].second) ++step_tp;
-      else ++step_fp;
+      if (sorted[i].second)
+        ++step_tp;
+      else
+        ++step_fp;
     }
     twice_roc_area += static_cast<Uint128>(step_fp) * (2 * tp + step_tp);
     tp += step_tp;

@@ -96,9 +96,9 @@ struct HostEvalOptions {
 
 // Host-level results. Every list is sorted with SortHosts.
 struct HostMetrics {
-  uint64_t hosts = 0;      // distinct source hosts
-  uint64_t evaluated = 0;  // hosts with at least min_count flows
-  uint64_t flagged = 0;    // evaluated hosts with mean score >= threshold
+  uint64_t hosts = 0;             // distinct source hosts
+  uint64_t evaluated = 0;         // hosts with at least min_count flows
+  uint64_t flagged = 0;           // evaluated hosts with mean score >= threshold
   std::vector<HostScore> found;   // infected and flagged
   std::vector<HostScore> missed;  // infected and not flagged (also when not evaluated: fewer than min_count flows)
   // Flagged but not infected, among hosts with at least fp_min_flows flows.

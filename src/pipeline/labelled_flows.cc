@@ -129,7 +129,8 @@ std::string_view LabelledFlows::Intern(std::string_view s) {
   return *strings_.emplace(s).first;
 }
 
-LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options) {
+LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::InputType> type,
+                                  const LabelOptions& options) {
   io::ReaderOptions reader_options;
   reader_options.skip_bad_rows = options.skip_bad_rows;
   reader_options.is_header = features::LooksLikeHeader;
@@ -145,8 +146,8 @@ LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::Inp
   }
   if (source == LabelSource::kColumn) {
     if (label_idx < 0) {
-      throw core::InputError(reader->source_name() + ": no label column '" + options.label_column +
-                             "'; " + options.missing_label_hint);
+      throw core::InputError(reader->source_name() + ": no label column '" + options.label_column + "'; " +
+                             options.missing_label_hint);
     }
     projection.push_back(label_idx);
   }

@@ -39,8 +39,8 @@ TEST(EvaluationReport, TableHasEverySection) {
   const std::string table = FormatEvaluationTable(r);
   for (const char* needle :
        {"Model:      rforest (built-in; probability scores, threshold 0.5)", "Flows:      3 (1 botnet, 2 not",
-        "  Precision  0.500000", "  ROC-AUC    1.000000", "  PR-AUC     1.000000  (average precision)",
-        "TP 1", "FN 0", "FP 1", "TN 1", "  Infected found   1 of 2  (recall 0.500000)",
+        "  Precision  0.500000", "  ROC-AUC    1.000000", "  PR-AUC     1.000000  (average precision)", "TP 1", "FN 0",
+        "FP 1", "TN 1", "  Infected found   1 of 2  (recall 0.500000)",
         "  False positives  1 of 2 other hosts with >= 20 flows", "Infected hosts found:\n  Host",
         "\n  10.0.0.1    0.900000          30            30\n",
         "10.0.0.2    0.750000           2             2  (not evaluated: fewer than 3 flows)",

@@ -23,9 +23,9 @@ TEST(JsonQuote, KeepsValidUtf8AndReplacesInvalidBytes) {
   EXPECT_EQ(JsonQuote("h\xC3\xA9t\xE2\x82\xAC\xF0\x9F\x98\x80"), "\"h\xC3\xA9t\xE2\x82\xAC\xF0\x9F\x98\x80\"");
   const std::string fffd = "\xEF\xBF\xBD";
   EXPECT_EQ(JsonQuote("\xFF"), "\"" + fffd + "\"");
-  EXPECT_EQ(JsonQuote("\xC3"), "\"" + fffd + "\"");              // truncated sequence
-  EXPECT_EQ(JsonQuote("\xC0\xAF"), "\"" + fffd + fffd + "\"");    // overlong '/'
-  EXPECT_EQ(JsonQuote("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"");  // a surrogate
+  EXPECT_EQ(JsonQuote("\xC3"), "\"" + fffd + "\"");                                     // truncated sequence
+  EXPECT_EQ(JsonQuote("\xC0\xAF"), "\"" + fffd + fffd + "\"");                          // overlong '/'
+  EXPECT_EQ(JsonQuote("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"");               // a surrogate
   EXPECT_EQ(JsonQuote("\xF4\x90\x80\x80x"), "\"" + fffd + fffd + fffd + fffd + "x\"");  // above U+10FFFF
 }
 

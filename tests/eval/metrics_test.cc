@@ -122,9 +122,7 @@ TEST(MetricsDegenerate, NonFiniteScoreIsAnInternalError) {
   EXPECT_THROW(RocAuc(Scores{INFINITY}, Labels{1}), core::InternalError);
 }
 
-TEST(MetricsFlow, NonZeroLabelsArePositive) {
-  EXPECT_DOUBLE_EQ(*RocAuc(Scores{0.9, 0.1}, Labels{7, 0}), 1.0);
-}
+TEST(MetricsFlow, NonZeroLabelsArePositive) { EXPECT_DOUBLE_EQ(*RocAuc(Scores{0.9, 0.1}, Labels{7, 0}), 1.0); }
 
 TEST(MetricsFlow, DecisionValues) {
   // Signed scores (svm) work the same; threshold 0.
@@ -199,7 +197,7 @@ TEST(MetricsHosts, MeanIsExact) {
 
 TEST(MetricsHosts, SortsByScoreCountThenAddress) {
   std::vector<HostScore> hosts{{"10.0.0.10", 0.5, 3, 0}, {"10.0.0.9", 0.5, 3, 0}, {"::1", 0.5, 3, 0},
-                               {"10.0.0.1", 0.5, 4, 0}, {"zz", 0.5, 3, 0},       {"10.0.0.2", 0.9, 1, 0}};
+                               {"10.0.0.1", 0.5, 4, 0},  {"zz", 0.5, 3, 0},       {"10.0.0.2", 0.9, 1, 0}};
   SortHosts(hosts);
   std::vector<std::string> order;
   for (const auto& h : hosts) order.push_back(h.host);

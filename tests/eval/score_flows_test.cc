@@ -43,7 +43,8 @@ TEST(ScoreFlows, EveryRowInPlaceWhateverTheBlocksAndThreads) {
     for (size_t block : {1u, 7u, 1000u, 5000u}) {
       std::vector<double> scores = ScoreFlows(RowModel(), flows, threads, block);
       ASSERT_EQ(scores.size(), 1003u);
-      for (size_t r = 0; r < scores.size(); ++r) ASSERT_EQ(scores[r], static_cast<double>(r + 1)) << threads << " " << block;
+      for (size_t r = 0; r < scores.size(); ++r)
+        ASSERT_EQ(scores[r], static_cast<double>(r + 1)) << threads << " " << block;
     }
   }
   EXPECT_TRUE(ScoreFlows(RowModel(), Rows(0), 2).empty());
