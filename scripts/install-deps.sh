@@ -11,4 +11,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libeigen3-dev liblinear-dev libsimdjson-dev \
   zlib1g-dev libzstd-dev libbz2-dev liblzma-dev liblz4-dev libsnappy-dev \
   libzip-dev libpugixml-dev libreadstat-dev \
+  nfdump argus-client argus-server \
   > /dev/null

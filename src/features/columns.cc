@@ -19,19 +19,27 @@ std::string NormalizeName(std::string_view name) {
 
 const std::array<std::vector<std::string>, kNumInputColumns>& ColumnAliases() {
   static const std::array<std::vector<std::string>, kNumInputColumns> kAliases{{
-      {"srcaddr", "srcaddress", "sourceaddr", "sourceaddress", "host"},
-      {"proto", "protocol"},
-      {"dport", "destinationport", "dstport"},
-      {"sport", "sourceport", "srcport"},
-      {"state", "st"},
-      {"dur", "duration"},
+      {"srcaddr", "srcaddress", "sourceaddr", "sourceaddress", "host", "id.orig_h", "saddr", "sa"},
+      {"proto", "protocol", "pr"},
+      {"dport", "destinationport", "dstport", "id.resp_p", "dp"},
+      {"sport", "sourceport", "srcport", "id.orig_p", "sp"},
+      {"state", "st", "conn_state", "flg"},
+      {"dur", "duration", "td"},
       {"totbytes", "totalbytes", "tbytes"},
-      {"srcbytes", "sourcebytes"},
+      {"srcbytes", "sourcebytes", "orig_ip_bytes", "ibyt"},
   }};
   return kAliases;
 }
 
+const std::vector<TotalBytesPair>& TotalBytesPairs() {
+  static const std::vector<TotalBytesPair> kPairs{{"orig_ip_bytes", "resp_ip_bytes"}, {"ibyt", "obyt"}};
+  return kPairs;
+}
+
 namespace {
+
+// How many aliases of each feature the spec defines; the rest are other tools' names.
+constexpr std::array<size_t, kNumInputColumns> kSpecAliases{5, 2, 3, 3, 2, 2, 3, 2};
 
 int FindColumn(const std::vector<std::string>& normalized, const std::vector<std::string>& aliases) {
   for (const auto& alias : aliases) {
@@ -66,6 +74,18 @@ ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& sou
   int num_missing = 0;
   for (int f = 0; f < kNumInputColumns; ++f) {
     int idx = FindColumn(normalized, aliases[f]);
+    if (idx < 0 && f == static_cast<int>(Feature::kTotBytes)) {
+      for (const auto& pair : TotalBytesPairs()) {
+        int first = FindColumn(normalized, {pair.first});
+        int second = FindColumn(normalized, {pair.second});
+        if (first >= 0 && second >= 0) {
+          idx = first;
+          resolution.totbytes_second = second;
+          resolution.totbytes_second_name = schema.names[second];
+          break;
+        }
+      }
+    }
     resolution.column_index[f] = idx;
     if (idx >= 0) {
       resolution.names[f] = schema.names[idx];
@@ -74,9 +94,9 @@ ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& sou
     ++num_missing;
     if (!missing.empty()) missing += ", ";
     missing += aliases[f].front();
-    if (aliases[f].size() > 1) {
+    if (kSpecAliases[f] > 1) {
       missing += " (any of: ";
-      for (size_t a = 0; a < aliases[f].size(); ++a) missing += (a ? ", " : "") + aliases[f][a];
+      for (size_t a = 0; a < kSpecAliases[f]; ++a) missing += (a ? ", " : "") + aliases[f][a];
       missing += ")";
     }
   }

@@ -13,14 +13,34 @@ namespace botrecon::features {
 // Lower-cases and removes spaces: how column names are compared.
 std::string NormalizeName(std::string_view name);
 
-// Accepted names per feature (first is canonical), in Feature order.
+// Accepted names per feature (first is canonical), in Feature order: the
+// spec's aliases, then the names of other flow tools (Zeek conn.log, nfdump
+// CSV), tried after them.
 const std::array<std::vector<std::string>, kNumInputColumns>& ColumnAliases();
+
+// Total bytes made of two columns, for tools that count each direction:
+// Zeek (orig_ip_bytes + resp_ip_bytes) and nfdump (ibyt + obyt).
+struct TotalBytesPair {
+  const char* first;
+  const char* second;
+};
+const std::vector<TotalBytesPair>& TotalBytesPairs();
 
 // Where each of the eight features is in the reader's schema.
 struct ColumnResolution {
   std::array<int, kNumInputColumns> column_index{};  // into Schema::names
   std::array<std::string, kNumInputColumns> names;   // as written in the file
-  std::vector<int> Projection() const { return {column_index.begin(), column_index.end()}; }
+  // When total bytes is the sum of two columns: the second one (the first is
+  // column_index[kTotBytes]); -1 otherwise.
+  int totbytes_second = -1;
+  std::string totbytes_second_name;
+  // The columns a reader must project, in Feature order, then the second
+  // total-bytes column if any. Later stages may append their own after these.
+  std::vector<int> Projection() const {
+    std::vector<int> out(column_index.begin(), column_index.end());
+    if (totbytes_second >= 0) out.push_back(totbytes_second);
+    return out;
+  }
 };
 
 // Resolves the columns of `schema`. Throws core::InputError naming every

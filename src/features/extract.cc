@@ -14,8 +14,10 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Missing-value spellings: pandas' and Zeek's ("-", "(empty)").
 bool IsNanText(std::string_view s) {
-  return s == "nan" || s == "NaN" || s == "NAN" || s == "NA" || s == "null" || s == "None";
+  return s == "nan" || s == "NaN" || s == "NAN" || s == "NA" || s == "null" || s == "None" || s == "-" ||
+         s == "(empty)";
 }
 
 // Exact fast path for plain decimals ("132", "0.000499"): at most 19
@@ -206,6 +208,30 @@ void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, u
   numeric_feature(Feature::kDur, out.dur, false);
   numeric_feature(Feature::kTotBytes, out.totbytes, false);
   numeric_feature(Feature::kSrcBytes, out.srcbytes, false);
+  if (resolution_.totbytes_second >= 0) {
+    // Total bytes = both directions; missing if either is.
+    const core::Column& col = batch.columns[kNumInputColumns];
+    for (size_t r = 0; r < n; ++r) {
+      double second;
+      bool ok = col.type == core::ColumnType::kString ? ParseNonNegative(col.strings[r], second)
+                                                       : (std::isnan(col.numbers[r]) ? (second = kMissing, true)
+                                                                                      : (second = col.numbers[r]) >= 0);
+      if (!ok) {
+        core::SourceLocation loc = Locate(batch, r, Feature::kTotBytes);
+        loc.column = resolution_.totbytes_second_name;
+        loc.column_number = resolution_.totbytes_second + 1;
+        std::string message = loc.ToString() + ": invalid value; expected a number >= 0";
+        if (!skip_bad_rows_) throw core::InputError(message + " (use --skip-bad-rows to skip such rows)");
+        if (out.keep[r]) {
+          out.keep[r] = 0;
+          if (skipped == 0 && first_reason.empty()) first_reason = message;
+          ++skipped;
+        }
+        continue;
+      }
+      out.totbytes[r] = (out.totbytes[r] == kMissing || second == kMissing) ? kMissing : out.totbytes[r] + second;
+    }
+  }
   for (size_t r = 0; r < n; ++r) out.bps[r] = BitsPerSecond(out.totbytes[r], out.dur[r]);
 }
 

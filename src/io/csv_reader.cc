@@ -78,6 +78,8 @@ struct CsvConfig {
   size_t last_needed_field = 0;       // fields beyond this are only counted
   size_t num_outputs = 0;
   bool skip_bad_rows = false;
+  bool skip_comment_lines = false;    // Zeek logs: '#' lines (e.g. #close) are not data
+  std::string header_text;            // the header line, to skip repetitions of it
   uint64_t header_lines = 0;          // lines before the first data line
 };
 
@@ -126,6 +128,8 @@ class CsvChunk : public Chunk {
       pos = end + 1;
       line += lines_in_record;
       if (record.empty()) continue;  // blank lines are skipped, as pandas does
+      if (cfg.skip_comment_lines && record[0] == '#') continue;
+      if (record == cfg.header_text) continue;  // a header repeated inside the file (e.g. concatenated logs)
       if (has_quotes_ && std::memchr(record.data(), '"', record.size()) != nullptr) {
         SplitRecord(record, cfg.delim, fields, keep);
         if (fields.size() != cfg.num_fields) {
@@ -238,6 +242,20 @@ class CsvReader : public Reader {
       }
       Fill(*buffer, buffer->size() * 2);
     }
+    if (nfdump_) {
+      // `nfdump -o csv` ends its rows with a "Summary" section: the data ends there.
+      size_t summary = buffer->rfind("\nSummary\n", cut == std::string::npos ? std::string::npos : cut);
+      if (summary == std::string::npos && buffer->compare(0, 8, "Summary\n") == 0) summary = 0;
+      else if (summary != std::string::npos) summary += 1;
+      if (summary != std::string::npos) {
+        buffer->resize(summary);
+        pending_.clear();
+        eof_ = true;
+        if (buffer->empty()) return nullptr;
+        cut = buffer->size();
+        newlines = static_cast<uint64_t>(std::count(buffer->begin(), buffer->end(), '\n'));
+      }
+    }
     if (cut == std::string::npos) {  // the last record, without a final newline
       cut = buffer->size();
       newlines = static_cast<uint64_t>(std::count(buffer->begin(), buffer->end(), '\n'));
@@ -326,6 +344,10 @@ class CsvReader : public Reader {
       if (pending_.size() > kMaxRecordBytes) throw core::InputError(config.name + ":1: header line too long");
     }
     if (pending_.empty()) throw core::InputError(config.name + ": the file is empty (no header and no data rows)");
+    if (pending_.compare(0, 10, "#separator") == 0) {
+      ReadZeekHeader(config);
+      return;
+    }
     size_t nl = pending_.find('\n');
     std::string_view first(pending_.data(), nl == std::string::npos ? pending_.size() : nl);
     if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
@@ -341,6 +363,8 @@ class CsvReader : public Reader {
     config.num_fields = names.size();
     bool header = !options_.is_header || options_.is_header(names);
     if (header) {
+      config.header_text = std::string(first);
+      nfdump_ = first.rfind("ts,te,td,sa,da", 0) == 0;
       schema_.names = names;
       schema_.has_header = true;
       pending_.erase(0, nl == std::string::npos ? pending_.size() : nl + 1);
@@ -352,6 +376,60 @@ class CsvReader : public Reader {
       for (size_t i = 0; i < names.size(); ++i) schema_.names.push_back("column " + std::to_string(i + 1));
       config.header_lines = next_line_ - 1;
     }
+  }
+
+  // Takes the next line out of pending_ (reading more as needed); false at the end.
+  bool TakeLine(std::string& line) {
+    size_t nl;
+    while ((nl = pending_.find('\n')) == std::string::npos && !eof_) {
+      if (pending_.size() > kMaxRecordBytes) throw core::InputError(config_->name + ": header line too long");
+      Fill(pending_, pending_.size() + (1 << 16));
+    }
+    if (pending_.empty()) return false;
+    line.assign(pending_, 0, nl == std::string::npos ? pending_.size() : nl);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    pending_.erase(0, nl == std::string::npos ? pending_.size() : nl + 1);
+    ++next_line_;
+    return true;
+  }
+
+  // Zeek's TSV logs: "#separator \x09", "#fields a b c", other '#' lines
+  // skipped (also "#close" at the end, see Decode).
+  void ReadZeekHeader(CsvConfig& config) {
+    config.delim = '\t';
+    config.skip_comment_lines = true;
+    std::string line;
+    while (TakeLine(line)) {
+      if (line.rfind("#separator", 0) == 0) {
+        std::string_view sep = TrimSpaces(std::string_view(line).substr(10));
+        if (sep.size() == 4 && sep[0] == '\\' && sep[1] == 'x') {
+          config.delim = static_cast<char>(std::stoi(std::string(sep.substr(2)), nullptr, 16));
+        } else if (sep.size() == 1) {
+          config.delim = sep[0];
+        }
+        continue;
+      }
+      if (line.rfind("#fields", 0) == 0) {
+        std::string_view rest(line);
+        rest.remove_prefix(7);
+        if (!rest.empty() && rest.front() == config.delim) rest.remove_prefix(1);
+        std::vector<std::string_view> fields;
+        std::deque<std::string> unescaped;
+        SplitRecord(rest, config.delim, fields, [&](std::string v) -> std::string_view { return unescaped.emplace_back(std::move(v)); });
+        for (auto f : fields) schema_.names.emplace_back(TrimSpaces(f));
+        continue;
+      }
+      if (line.empty() || line[0] != '#') {
+        // The first data line: put it back.
+        pending_.insert(0, line + "\n");
+        --next_line_;
+        break;
+      }
+    }
+    if (schema_.names.empty()) throw core::InputError(config.name + ": a Zeek log without a #fields line");
+    schema_.has_header = true;
+    config.num_fields = schema_.names.size();
+    config.header_lines = next_line_ - 1;
   }
 
   // pandas writes an index without a header cell when the header has one field
@@ -379,6 +457,7 @@ class CsvReader : public Reader {
   bool eof_ = false;
   uint64_t next_line_ = 1;
   uint64_t consumed_ = 0;
+  bool nfdump_ = false;  // `nfdump -o csv` output, which ends with a summary
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // dispatches to them from one explicit table.
 #pragma once
 #include <memory>
+#include <string_view>
 
 #include "io/input.h"
 #include "io/reader.h"
@@ -11,7 +12,17 @@ namespace botrecon::io {
 // Text formats read from a stream.
 std::unique_ptr<Reader> OpenCsvReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options);
 std::unique_ptr<Reader> OpenFwfReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options);
+// Any pandas to_json orient (columns, records, index, split, values, table),
+// detected from the shape, or JSON Lines (detected, or by a .jsonl/.ndjson name).
 std::unique_ptr<Reader> OpenJsonReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options);
+// JSON Lines (one object, or one array of values, per line), parsed as it is read.
+std::unique_ptr<Reader> OpenJsonLinesReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options);
+// Whether json input named `name` starting with `head` is JSON Lines: a
+// .jsonl/.ndjson name, or a first line that is a whole JSON value followed by
+// another value.
+bool LooksLikeJsonLines(std::string_view name, std::string_view head);
+// Bytes of json input LooksLikeJsonLines wants to see.
+inline constexpr size_t kJsonSniffBytes = 1 << 16;
 
 // Binary formats read from a whole buffer.
 std::unique_ptr<Reader> OpenParquetReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options);

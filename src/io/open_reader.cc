@@ -1,6 +1,9 @@
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 
 #include "core/error.h"
 #include "io/formats.h"
@@ -35,26 +38,97 @@ bool EndsWith(const std::string& s, const char* suffix) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
 }
 
-// Detects the type from the first bytes, then from the extension; csv by default.
-InputType DetectType(const std::string& path) {
-  std::string head = PeekFile(path, 16);
-  std::string_view h(head);
+// The first line of `head` (a UTF-8 byte order mark and leading blank lines skipped).
+std::string_view FirstLine(std::string_view head) {
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  while (!head.empty() && (head.front() == '\n' || head.front() == '\r')) head.remove_prefix(1);
+  size_t nl = head.find('\n');
+  std::string_view line = head.substr(0, nl);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+// Text laid out in columns (pandas' to_string, `ra` without -c): a first line
+// with no comma, tab or semicolon, and words separated by runs of spaces.
+bool LooksFixedWidth(std::string_view head) {
+  std::string_view line = FirstLine(head);
+  if (line.empty() || line.find_first_of(",\t;") != std::string_view::npos) return false;
+  return line.find("  ") != std::string_view::npos;
+}
+
+// Detects the type of the input whose first (decompressed) bytes are `head`:
+// binary formats by their magic bytes, then the extension (after any
+// compression suffix), then the content (json, fixed width); csv by default.
+InputType DetectType(const std::string& path, std::string_view head) {
+  std::string_view h = head;
   if (h.substr(0, 4) == "PAR1") return InputType::kParquet;
   if (h.substr(0, 6) == "ARROW1" || h.substr(0, 4) == "FEA1") return InputType::kFeather;
   if (h.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return InputType::kExcel;
   if (h.size() >= 2 && static_cast<unsigned char>(h[0]) == 0x80 && h[1] >= 2 && h[1] <= 5) return InputType::kPickle;
+  // Stata: formats 117-119 begin with "<stata_dta>"; formats 113-115 (and the
+  // never-released 116) with the format byte 0x71-0x74 followed by the byte
+  // order (1 = big endian, 2 = little endian). 0x75-0x77 are accepted as well.
   if (h.substr(0, 11) == "<stata_dta>") return InputType::kStata;
+  if (h.size() >= 2 && static_cast<unsigned char>(h[0]) >= 0x71 && static_cast<unsigned char>(h[0]) <= 0x77 &&
+      (h[1] == 0x01 || h[1] == 0x02)) {
+    return InputType::kStata;
+  }
   std::string lower = Lower(path);
   for (const char* compressed : {".gz", ".bz2", ".xz", ".zst"}) {
     if (EndsWith(lower, compressed)) lower.resize(lower.size() - std::string_view(compressed).size());
   }
   for (const auto& entry : kTypes) {
-    if (entry.type == InputType::kCsv) continue;  // .txt is ambiguous; csv is the default anyway
     for (const char* ext : entry.extensions) {
-      if (ext != nullptr && EndsWith(lower, ext)) return entry.type;
+      if (ext == nullptr || !EndsWith(lower, ext)) continue;
+      if (std::string_view(ext) == ".txt") continue;  // csv or fixed width: decided by the content
+      return entry.type;
     }
   }
+  size_t first = h.find_first_not_of(" \t\r\n");
+  if (h.substr(0, 3) == "\xEF\xBB\xBF") first = h.find_first_not_of(" \t\r\n", 3);
+  if (first != std::string_view::npos && (h[first] == '{' || h[first] == '[')) return InputType::kJson;
+  if (LooksFixedWidth(head)) return InputType::kFwf;
   return InputType::kCsv;
+}
+
+// Bytes of the input looked at to detect its type.
+constexpr size_t kSniffBytes = 4096;
+
+// Opens `type` from a stream (stdin or compressed input, already decompressed).
+// Formats read as a whole get at most `limit` bytes.
+std::unique_ptr<Reader> OpenFromStream(std::unique_ptr<PeekableStream> stream, InputType type, uint64_t limit,
+                                       const ReaderOptions& options) {
+  switch (type) {
+    case InputType::kCsv:
+      return OpenCsvReader(std::move(stream), options);
+    case InputType::kFwf:
+      return OpenFwfReader(std::move(stream), options);
+    case InputType::kJson:
+      if (LooksLikeJsonLines(stream->name(), stream->Peek(kJsonSniffBytes))) {
+        return OpenJsonLinesReader(std::move(stream), options);
+      }
+      break;
+    default:
+      break;
+  }
+  std::shared_ptr<const FileBuffer> file = FileBuffer::FromStream(*stream, limit);
+  switch (type) {
+    case InputType::kJson:
+      return OpenJsonReader(std::move(file), options);
+    case InputType::kParquet:
+      return OpenParquetReader(std::move(file), options);
+    case InputType::kFeather:
+      return OpenFeatherReader(std::move(file), options);
+    case InputType::kPickle:
+      return OpenPickleReader(std::move(file), options);
+    case InputType::kExcel:
+      return OpenExcelReader(std::move(file), options);
+    case InputType::kStata:
+      return OpenStataReader(std::move(file), options);
+    default:
+      break;
+  }
+  throw core::InternalError("unhandled input type");
 }
 
 }  // namespace
@@ -76,7 +150,18 @@ const char* InputTypeName(InputType type) {
 
 std::unique_ptr<Reader> OpenReader(const std::string& path, std::optional<InputType> type,
                                    const ReaderOptions& options) {
-  InputType resolved = type ? *type : DetectType(path);
+  // stdin, pipes and compressed files: decompress once, look at the
+  // decompressed bytes, and read formats that need the whole input into memory.
+  struct stat st {};
+  const bool pipe_like = path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+  if (pipe_like || DetectCompression(PeekFile(path, kCompressionMagicBytes)) != Compression::kNone) {
+    Compression compression = Compression::kNone;
+    auto stream = OpenInputStream(path, &compression);
+    InputType resolved = type ? *type : DetectType(path == "-" ? std::string() : path, stream->Peek(kSniffBytes));
+    uint64_t limit = compression == Compression::kNone ? UINT64_MAX : kMaxDecompressedBufferBytes;
+    return OpenFromStream(std::move(stream), resolved, limit, options);
+  }
+  InputType resolved = type ? *type : DetectType(path, PeekFile(path, kSniffBytes));
   switch (resolved) {
     case InputType::kCsv:
       return OpenCsvReader(ByteStream::Open(path), options);

@@ -27,7 +27,8 @@ std::vector<std::string> SortedDistinct(std::span<const std::string_view> values
 
 void CheckVocabulary(const std::vector<std::string>& vocabulary, bool lower_case, const char* what) {
   for (size_t i = 0; i < vocabulary.size(); ++i) {
-    const char* defect = FlowEncoder::VocabularyDefect(i == 0 ? nullptr : &vocabulary[i - 1], vocabulary[i], lower_case);
+    const char* defect =
+        FlowEncoder::VocabularyDefect(i == 0 ? nullptr : &vocabulary[i - 1], vocabulary[i], lower_case);
     if (defect != nullptr) {
       throw std::invalid_argument(std::string(what) + " vocabulary entry " + std::to_string(i) + ": " + defect);
     }

@@ -22,8 +22,8 @@ class FlowEncoder {
   // Number of model inputs Encode() writes per row.
   static constexpr int kNumFeatures = 8;
   // Input order of Encode(), also the names used in model cards.
-  static constexpr std::array<std::string_view, kNumFeatures> kFeatureNames = {
-      "proto", "dport", "sport", "state", "dur", "totbytes", "srcbytes", "bps"};
+  static constexpr std::array<std::string_view, kNumFeatures> kFeatureNames = {"proto", "dport",    "sport",    "state",
+                                                                               "dur",   "totbytes", "srcbytes", "bps"};
   // Code written for an empty value or one not seen in training.
   static constexpr double kUnknownCode = -1.0;
 

@@ -105,57 +105,76 @@ std::vector<TreeNode> Forest::tree_nodes(size_t tree) const {
   return out;
 }
 
-void Forest::ScoreBlock(const double* x, size_t n_rows, double* scores) const {
-  std::fill(scores, scores + n_rows, 0.0);
-  const size_t trees = n_trees();
-  for (size_t t = 0; t < trees; ++t) {
-    const Node* nodes = nodes_.data() + tree_offset_[t];
-    const int depth = tree_depth_[t];
-    // Groups of rows walk down the tree in lockstep for `depth` steps (rows at
-    // a leaf stay there): independent loads overlap, and there is no
-    // data-dependent branch to mispredict.
-    constexpr size_t kGroup = 8;
-    size_t row = 0;
-    for (; row + kGroup <= n_rows; row += kGroup) {
-      const double* xg = x + row * kRowStride;
-      uint32_t idx[kGroup] = {};
-      for (int step = 0; step < depth; ++step) {
+namespace {
+
+// Adds the leaf value each of rows [0, n_rows) reaches in one tree to scores[row].
+// Rows walk down in groups of kGroup, in lockstep: their loads are independent,
+// so their latencies overlap, and the next node is computed without a branch.
+// A row at a leaf stays there; every kChunk steps the group stops early when all
+// its rows are at leaves. NodeT is Forest::Node (private), hence the template.
+template <size_t kGroup, int kChunk, typename NodeT>
+void WalkTree(const NodeT* nodes, int depth, uint32_t leaf_feature, const double* x, size_t stride, size_t n_rows,
+              double* scores) {
+  size_t row = 0;
+  for (; row + kGroup <= n_rows; row += kGroup) {
+    const double* xg = x + row * stride;
+    uint32_t idx[kGroup] = {};
+    for (int step = 0; step < depth; step += kChunk) {
+      for (int sub = 0; sub < kChunk; ++sub) {
         for (size_t g = 0; g < kGroup; ++g) {
-          const Node& node = nodes[idx[g]];
-          idx[g] = node.left + (xg[g * kRowStride + node.feature] > node.threshold ? 1u : 0u);
+          const NodeT& node = nodes[idx[g]];
+          idx[g] = node.left + (xg[g * stride + node.feature] > node.threshold ? 1u : 0u);
         }
       }
-      for (size_t g = 0; g < kGroup; ++g) scores[row + g] += nodes[idx[g]].threshold;
+      bool all_leaves = true;
+      for (size_t g = 0; g < kGroup; ++g) all_leaves &= nodes[idx[g]].feature == leaf_feature;
+      if (all_leaves) break;
     }
-    for (; row < n_rows; ++row) {
-      const double* xr = x + row * kRowStride;
-      uint32_t idx = 0;
-      for (int step = 0; step < depth; ++step) {
-        const Node& node = nodes[idx];
-        idx = node.left + (xr[node.feature] > node.threshold ? 1u : 0u);
-      }
-      scores[row] += nodes[idx].threshold;
-    }
+    for (size_t g = 0; g < kGroup; ++g) scores[row + g] += nodes[idx[g]].threshold;
   }
-  const double inv = static_cast<double>(trees);
-  for (size_t row = 0; row < n_rows; ++row) scores[row] /= inv;
+  for (; row < n_rows; ++row) {
+    const double* xr = x + row * stride;
+    uint32_t idx = 0;
+    while (nodes[idx].feature != leaf_feature) {
+      const NodeT& node = nodes[idx];
+      idx = node.left + (xr[node.feature] > node.threshold ? 1u : 0u);
+    }
+    scores[row] += nodes[idx].threshold;
+  }
+}
+
+}  // namespace
+
+void Forest::ScoreBlock(const double* x, size_t n_rows, double* scores) const {
+  std::fill(scores, scores + n_rows, 0.0);
+  // Tree-major: the whole block goes through one tree before the next, so each
+  // tree is fetched into cache once per block.
+  const size_t trees = n_trees();
+  for (size_t t = 0; t < trees; ++t) {
+    WalkTree<24, 4>(nodes_.data() + tree_offset_[t], tree_depth_[t], kSentinelSlot, x, kRowStride, n_rows, scores);
+  }
+  const auto divisor = static_cast<double>(trees);
+  for (size_t row = 0; row < n_rows; ++row) scores[row] /= divisor;
 }
 
 void Forest::PredictRows(const double* x, size_t n_rows, double* scores) const {
-  double buffer[kBlockRows * kRowStride];
+  std::vector<double> buffer(std::min(n_rows, kBlockRows) * kRowStride);
   for (size_t begin = 0; begin < n_rows; begin += kBlockRows) {
     const size_t count = std::min(kBlockRows, n_rows - begin);
     for (size_t i = 0; i < count; ++i) {
-      std::copy_n(x + (begin + i) * FlowEncoder::kNumFeatures, FlowEncoder::kNumFeatures, buffer + i * kRowStride);
+      std::copy_n(x + (begin + i) * FlowEncoder::kNumFeatures, FlowEncoder::kNumFeatures, &buffer[i * kRowStride]);
       buffer[i * kRowStride + kSentinelSlot] = -std::numeric_limits<double>::infinity();
     }
-    ScoreBlock(buffer, count, scores + begin);
+    ScoreBlock(buffer.data(), count, scores + begin);
   }
 }
 
 double Forest::PredictRow(const double* x) const {
+  double row[kRowStride];
+  std::copy_n(x, FlowEncoder::kNumFeatures, row);
+  row[kSentinelSlot] = -std::numeric_limits<double>::infinity();
   double score = 0;
-  PredictRows(x, 1, &score);
+  ScoreBlock(row, 1, &score);
   return score;
 }
 
@@ -164,14 +183,14 @@ void Forest::Score(const features::FlowBatch& batch, std::span<double> scores) c
     throw core::InternalError("Forest::Score: " + std::to_string(scores.size()) + " scores for " +
                               std::to_string(batch.num_rows) + " rows");
   }
-  double buffer[kBlockRows * kRowStride];
+  std::vector<double> buffer(std::min(batch.num_rows, kBlockRows) * kRowStride);
   for (size_t begin = 0; begin < batch.num_rows; begin += kBlockRows) {
     const size_t count = std::min(kBlockRows, batch.num_rows - begin);
-    encoder_.EncodeBlock(batch, begin, count, buffer, kRowStride);
+    encoder_.EncodeBlock(batch, begin, count, buffer.data(), kRowStride);
     for (size_t i = 0; i < count; ++i) {
       buffer[i * kRowStride + kSentinelSlot] = -std::numeric_limits<double>::infinity();
     }
-    ScoreBlock(buffer, count, scores.data() + begin);
+    ScoreBlock(buffer.data(), count, scores.data() + begin);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <ostream>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "io/input.h"
@@ -44,8 +45,8 @@ std::vector<std::string> ReadVocabulary(ModelReader& in, bool lower_case, const 
   for (uint32_t i = 0; i < count; ++i) {
     const size_t at = in.offset();
     std::string entry = in.String(kMaxVocabularyEntryLength, what);
-    const char* defect = FlowEncoder::VocabularyDefect(vocabulary.empty() ? nullptr : &vocabulary.back(), entry,
-                                                       lower_case);
+    const char* defect =
+        FlowEncoder::VocabularyDefect(vocabulary.empty() ? nullptr : &vocabulary.back(), entry, lower_case);
     if (defect != nullptr) in.Fail(at, std::string(what) + " entry " + std::to_string(i) + ": " + defect);
     vocabulary.push_back(std::move(entry));
   }
@@ -148,6 +149,91 @@ std::unique_ptr<Model> ReadForestBody(ModelReader& in, const ModelHeader& header
   return std::make_unique<Forest>(std::move(encoder), trees, header.threshold);
 }
 
+// --- svm -------------------------------------------------------------------
+
+// u32 transform, f64 mean, f64 scale.
+constexpr size_t kSvmInputBytes = 20;
+
+void WriteSvmBody(ModelWriter& out, const KernelSvm& svm) {
+  const KernelSvmParts& parts = svm.parts();
+  out.U32(static_cast<uint32_t>(parts.inputs.size()));
+  for (const InputScaling& input : parts.inputs) {
+    out.U32(static_cast<uint32_t>(input.transform));
+    out.F64(input.mean);
+    out.F64(input.scale);
+  }
+  out.F64(parts.gamma);
+  out.U32(static_cast<uint32_t>(parts.n_components()));
+  for (double value : parts.landmarks) out.F64(value);
+  for (double value : parts.projection) out.F64(value);
+  for (double value : parts.weights) out.F64(value);
+  out.F64(parts.bias);
+}
+
+double FiniteF64(ModelReader& in, const std::string& what) {
+  const size_t at = in.offset();
+  const double value = in.F64(what.c_str());
+  if (!std::isfinite(value)) in.Fail(at, what + " not finite");
+  return value;
+}
+
+void ReadF64Array(ModelReader& in, size_t count, size_t row_length, const char* what, std::vector<double>& out) {
+  out.resize(count);
+  for (size_t idx = 0; idx < count; ++idx) {
+    const size_t at = in.offset();
+    out[idx] = in.F64(what);
+    if (!std::isfinite(out[idx])) {
+      in.Fail(at, std::string(what) + " " + std::to_string(idx / row_length) + ": value not finite");
+    }
+  }
+}
+
+std::unique_ptr<Model> ReadSvmBody(ModelReader& in, const ModelHeader& header, FlowEncoder encoder) {
+  if (header.score_kind != ScoreKind::kDecision) {
+    in.Fail(header.score_kind_offset, "an svm model must score decision values");
+  }
+  KernelSvmParts parts;
+  size_t at = in.offset();
+  const uint32_t n_inputs = in.Count(kSvmInputBytes, "input count");
+  if (n_inputs != static_cast<uint32_t>(FlowEncoder::kNumFeatures)) {
+    in.Fail(at, "expected " + std::to_string(FlowEncoder::kNumFeatures) + " inputs, got " + std::to_string(n_inputs));
+  }
+  parts.inputs.resize(n_inputs);
+  for (uint32_t idx = 0; idx < n_inputs; ++idx) {
+    InputScaling& input = parts.inputs[idx];
+    const std::string name = "input " + std::to_string(idx);
+    at = in.offset();
+    const uint32_t transform = in.U32("input transform");
+    if (transform >= kNumInputTransforms) in.Fail(at, name + ": unknown transform " + std::to_string(transform));
+    input.transform = static_cast<InputTransform>(transform);
+    input.mean = FiniteF64(in, name + ": mean");
+    at = in.offset();
+    input.scale = FiniteF64(in, name + ": scale");
+    if (!(input.scale > 0)) in.Fail(at, name + ": scale must be > 0");
+  }
+  at = in.offset();
+  parts.gamma = FiniteF64(in, "gamma");
+  if (!(parts.gamma > 0)) in.Fail(at, "gamma must be > 0");
+  at = in.offset();
+  const uint32_t m = in.U32("component count");
+  if (m == 0) in.Fail(at, "model has no components");
+  if (m > kMaxSvmComponents) {
+    in.Fail(at, "component count " + std::to_string(m) + " exceeds the limit of " + std::to_string(kMaxSvmComponents));
+  }
+  // Landmarks, projection, weights and bias, all f64.
+  const uint64_t needed = 8 * (uint64_t{m} * FlowEncoder::kNumFeatures + uint64_t{m} * m + m + 1);
+  if (needed > in.remaining()) {
+    in.Fail(at, "component count " + std::to_string(m) + " needs " + std::to_string(needed) + " bytes, only " +
+                    std::to_string(in.remaining()) + " left");
+  }
+  ReadF64Array(in, size_t{m} * FlowEncoder::kNumFeatures, FlowEncoder::kNumFeatures, "landmark", parts.landmarks);
+  ReadF64Array(in, size_t{m} * m, m, "projection row", parts.projection);
+  ReadF64Array(in, m, 1, "weight", parts.weights);
+  parts.bias = FiniteF64(in, "bias");
+  if (auto defect = CheckKernelSvmParts(parts)) in.Fail(at, *defect);  // unreachable: all checked above
+  return std::make_unique<KernelSvm>(std::move(encoder), std::move(parts), header.threshold);
+}
+
 // Every model type a model file may hold, by its type name.
 struct ModelType {
   std::string_view type_name;
@@ -155,6 +241,7 @@ struct ModelType {
 };
 constexpr ModelType kModelTypes[] = {
     {"rforest", &ReadForestBody},
+    {"svm", &ReadSvmBody},
 };
 
 }  // namespace
@@ -167,8 +254,8 @@ void ModelReader::Fail(size_t offset, const std::string& what) const {
 
 const char* ModelReader::Take(size_t n, const char* what) {
   if (remaining() < n) {
-    Fail(offset_, std::string("unexpected end of file reading ") + what + " (" + std::to_string(n) +
-                      " bytes needed, " + std::to_string(remaining()) + " left)");
+    Fail(offset_, std::string("unexpected end of file reading ") + what + " (" + std::to_string(n) + " bytes needed, " +
+                      std::to_string(remaining()) + " left)");
   }
   const char* p = bytes_.data() + offset_;
   offset_ += n;
@@ -219,23 +306,23 @@ void ModelWriter::String(std::string_view value) {
 
 // --- Public entry points ---------------------------------------------------
 
-std::string SerializeModel(const Forest& forest) {
+namespace {
+
+std::string Serialize(const Model& model, const FlowEncoder& encoder, void (*write_body)(ModelWriter&, const Model&)) {
   ModelWriter out;
-  WriteHeaderFields(out, forest);
-  WriteFeatureSet(out, forest.encoder());
-  WriteForestBody(out, forest);
+  WriteHeaderFields(out, model);
+  WriteFeatureSet(out, encoder);
+  write_body(out, model);
   return std::string(kModelMagic) + out.bytes();
 }
 
-void SaveModel(const Forest& forest, std::ostream& out) {
-  const std::string bytes = SerializeModel(forest);
+void WriteBytes(const std::string& bytes, std::ostream& out) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.flush();
   if (!out) throw core::IoError("cannot write the model file");
 }
 
-void SaveModelFile(const Forest& forest, const std::string& path) {
-  const std::string bytes = SerializeModel(forest);
+void WriteBytesToFile(const std::string& bytes, const std::string& path) {
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
@@ -253,6 +340,25 @@ void SaveModelFile(const Forest& forest, const std::string& path) {
   }
 }
 
+}  // namespace
+
+std::string SerializeModel(const Forest& forest) {
+  return Serialize(forest, forest.encoder(), [](ModelWriter& out, const Model& model) {
+    WriteForestBody(out, static_cast<const Forest&>(model));
+  });
+}
+
+std::string SerializeModel(const KernelSvm& svm) {
+  return Serialize(svm, svm.encoder(), [](ModelWriter& out, const Model& model) {
+    WriteSvmBody(out, static_cast<const KernelSvm&>(model));
+  });
+}
+
+void SaveModel(const Forest& forest, std::ostream& out) { WriteBytes(SerializeModel(forest), out); }
+void SaveModel(const KernelSvm& svm, std::ostream& out) { WriteBytes(SerializeModel(svm), out); }
+void SaveModelFile(const Forest& forest, const std::string& path) { WriteBytesToFile(SerializeModel(forest), path); }
+void SaveModelFile(const KernelSvm& svm, const std::string& path) { WriteBytesToFile(SerializeModel(svm), path); }
+
 std::unique_ptr<Model> LoadModel(std::string_view bytes, const std::string& name_for_errors) {
   ModelReader in(bytes, name_for_errors);
   const ModelHeader header = ReadHeader(in);
@@ -262,13 +368,20 @@ std::unique_ptr<Model> LoadModel(std::string_view bytes, const std::string& name
   }
   if (type == nullptr) {
     std::string known;
-    for (const ModelType& candidate : kModelTypes) known += (known.empty() ? "" : ", ") + std::string(candidate.type_name);
+    for (const ModelType& candidate : kModelTypes)
+      known += (known.empty() ? "" : ", ") + std::string(candidate.type_name);
     in.Fail(kModelMagic.size() + 4, "unknown model type '" + header.type_name + "' (this build knows " + known + ")");
   }
-  FlowEncoder encoder = ReadFeatureSet(in);
-  std::unique_ptr<Model> model = type->read_body(in, header, std::move(encoder));
-  in.ExpectEnd();
-  return model;
+  try {
+    FlowEncoder encoder = ReadFeatureSet(in);
+    std::unique_ptr<Model> model = type->read_body(in, header, std::move(encoder));
+    in.ExpectEnd();
+    return model;
+  } catch (const std::invalid_argument& e) {
+    // The readers check everything the model constructors check, with offsets;
+    // this only keeps a missed case a format error rather than a crash.
+    in.Fail(in.offset(), e.what());
+  }
 }
 
 std::unique_ptr<Model> LoadModelFile(const std::string& path) {

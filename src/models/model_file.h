@@ -2,7 +2,7 @@
 //
 //   magic       8 bytes  "BRMODEL\0"
 //   version     u32      kModelFormatVersion
-//   type        string   model type name ("rforest"), selects the body format
+//   type        string   model type name ("rforest", "svm"), selects the body format
 //   score kind  u32      0 = probability, 1 = decision value
 //   threshold   f64      a host is reported when its mean score is >= this
 //   feature set u32      1 = FlowEncoder, followed by its two vocabularies:
@@ -10,10 +10,16 @@
 //   body                 per type; "rforest": u32 tree count, then per tree a
 //                        u32 node count and 28-byte nodes (i32 feature, -1 = leaf;
 //                        u32 left; u32 right; f64 threshold; f64 value)
+//                        "svm" (KernelSvm, decision values): u32 input count
+//                        (8), per input u32 transform (0 identity, 1 log1p),
+//                        f64 mean, f64 scale; f64 gamma; u32 component count m;
+//                        m x 8 f64 landmarks, m x m f64 projection (row-major),
+//                        m f64 weights, f64 bias
 //
 // A string is a u32 byte length and the bytes. Nothing may follow the body.
 // Loading is safe on untrusted bytes: every count is checked against the bytes
-// left before anything is allocated and every tree is validated (CheckTree).
+// left before anything is allocated, every tree is validated (CheckTree), every
+// svm value must be finite and its dimensions consistent (CheckKernelSvmParts).
 #pragma once
 #include <cstdint>
 #include <iosfwd>
@@ -24,6 +30,7 @@
 #include "models/flow_encoder.h"
 #include "models/forest.h"
 #include "models/model.h"
+#include "models/svm.h"
 
 namespace botrecon::models {
 
@@ -82,12 +89,15 @@ struct ModelHeader {
   size_t score_kind_offset = 0;  // where the score kind is, for errors
 };
 
-// The whole .brm file of a forest.
+// The whole .brm file of a model.
 std::string SerializeModel(const Forest& forest);
-// Writes SerializeModel(forest); throws core::IoError when the stream fails.
+std::string SerializeModel(const KernelSvm& svm);
+// Writes SerializeModel(model); throws core::IoError when the stream fails.
 void SaveModel(const Forest& forest, std::ostream& out);
+void SaveModel(const KernelSvm& svm, std::ostream& out);
 // Writes `path` atomically (a temporary file renamed over it); throws core::IoError.
 void SaveModelFile(const Forest& forest, const std::string& path);
+void SaveModelFile(const KernelSvm& svm, const std::string& path);
 
 // Loads any model type this build knows; `name_for_errors` (usually the path)
 // starts every error message. Throws core::ModelFormatError.

@@ -139,6 +139,7 @@ LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::Inp
   features::ColumnResolution resolution = features::ResolveColumns(schema, reader->source_name());
   std::vector<int> projection = resolution.Projection();
   int label_idx = -1, time_idx = -1;
+  const size_t label_column = projection.size();
   LabelSource source = options.fixed_label ? LabelSource::kFixed : LabelSource::kColumn;
   if (!options.fixed_label) {
     label_idx = FindColumn(schema, options.label_column.empty() ? "label" : options.label_column);
@@ -210,7 +211,7 @@ LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::Inp
       } else if (options.fixed_label) {
         label = *options.fixed_label;
       } else {
-        const core::Column& col = batch.columns[resolution.column_index.size()];
+        const core::Column& col = batch.columns[label_column];
         label = col.type == core::ColumnType::kDouble ? (col.numbers[r] == 1.0 ? 1 : 0) : ParseLabel(col.strings[r]);
       }
       flows_.srcaddr.push_back(Intern(part.srcaddr[r]));

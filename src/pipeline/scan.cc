@@ -104,6 +104,9 @@ ScanResult RunScan(const ScanOptions& options) {
     const auto& aliases = features::ColumnAliases();
     for (int f = 0; f < features::kNumInputColumns; ++f) {
       text += (f ? ", " : "") + aliases[f].front() + "='" + resolution.names[f] + "'";
+      if (f == static_cast<int>(features::Feature::kTotBytes) && resolution.totbytes_second >= 0) {
+        text += " + '" + resolution.totbytes_second_name + "'";
+      }
     }
     options.on_columns(text);
   }

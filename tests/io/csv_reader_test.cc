@@ -135,3 +135,41 @@ TEST(CsvReader, ReadsRealBinetflow) {
 
 }  // namespace
 }  // namespace botrecon::io
+
+namespace botrecon::io {
+namespace {
+
+TEST(CsvReader, ZeekTsvLog) {
+  std::string text =
+      "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#fields\tts\tid.orig_h\tproto\n#types\ttime\taddr\tenum\n"
+      "1.5\t10.0.0.1\ttcp\n2.5\t10.0.0.2\tudp\n#close\t2020-01-01\n";
+  auto reader = OpenCsvReader(ByteStream::FromString("conn.log", text), {});
+  EXPECT_EQ(reader->schema().names, (std::vector<std::string>{"ts", "id.orig_h", "proto"}));
+  reader->SetProjection({1, 2});
+  core::ColumnBatch batch;
+  std::vector<std::string> got;
+  while (auto chunk = reader->NextChunk()) {
+    chunk->Decode(batch);
+    for (size_t r = 0; r < batch.num_rows; ++r) {
+      got.push_back(std::string(batch.columns[0].strings[r]) + "/" + std::string(batch.columns[1].strings[r]) + "@" +
+                    std::to_string(batch.lines[r]));
+    }
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"10.0.0.1/tcp@6", "10.0.0.2/udp@7"}));
+}
+
+TEST(CsvReader, RepeatedHeaderAndNfdumpSummaryAreNotData) {
+  std::string text = "ts,te,td,sa,da\n1,2,3,10.0.0.1,10.0.0.2\nts,te,td,sa,da\n4,5,6,10.0.0.3,10.0.0.4\nSummary\nflows,bytes\n2,100\n";
+  auto reader = OpenCsvReader(ByteStream::FromString("nf.csv", text), {});
+  reader->SetProjection({3});
+  core::ColumnBatch batch;
+  std::vector<std::string> got;
+  while (auto chunk = reader->NextChunk()) {
+    chunk->Decode(batch);
+    for (size_t r = 0; r < batch.num_rows; ++r) got.emplace_back(batch.columns[0].strings[r]);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"10.0.0.1", "10.0.0.3"}));
+}
+
+}  // namespace
+}  // namespace botrecon::io

@@ -33,7 +33,9 @@ std::vector<std::vector<TreeNode>> TinyTrees() {
   };
 }
 
-std::vector<double> Row(double proto, double dport, double state) { return {proto, dport, 1000, state, 1, 100, 50, 800}; }
+std::vector<double> Row(double proto, double dport, double state) {
+  return {proto, dport, 1000, state, 1, 100, 50, 800};
+}
 
 TEST(Forest, TinyForestGivesExactScores) {
   const Forest forest(TestEncoder(), TinyTrees());
@@ -113,7 +115,8 @@ double Walk(const std::vector<std::vector<TreeNode>>& trees, const double* x) {
   double sum = 0;
   for (const auto& nodes : trees) {
     uint32_t idx = 0;
-    while (nodes[idx].feature >= 0) idx = x[nodes[idx].feature] <= nodes[idx].threshold ? nodes[idx].left : nodes[idx].right;
+    while (nodes[idx].feature >= 0)
+      idx = x[nodes[idx].feature] <= nodes[idx].threshold ? nodes[idx].left : nodes[idx].right;
     sum += nodes[idx].value;
   }
   return sum / static_cast<double>(trees.size());
@@ -123,7 +126,7 @@ TEST(Forest, PredictRowsMatchesAPlainTreeWalk) {
   std::mt19937_64 rng(7);
   const auto trees = RandomTrees(rng, 13, 60);
   const Forest forest(TestEncoder(), trees);
-  constexpr size_t kRows = 1003;  // several blocks and a ragged end
+  constexpr size_t kRows = 8192 + 1003;  // two blocks, ragged groups at the end
   std::vector<double> x(kRows * 8);
   for (double& v : x) v = static_cast<double>(rng() % 21) - 1;
   std::vector<double> scores(kRows);
@@ -140,7 +143,7 @@ TEST(Forest, ConcurrentScoresMatchOneThread) {
   const std::vector<std::string> protos = {"tcp", "udp", "icmp", "gre"};
   const std::vector<std::string> states = {"CON", "INT", "S_RA", "X"};
   features::FlowBatch batch;
-  constexpr size_t kRows = 5000;
+  constexpr size_t kRows = 8192 + 808;  // two blocks
   batch.Resize(kRows);
   for (size_t row = 0; row < kRows; ++row) {
     batch.proto[row] = protos[rng() % 4];

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "models/svm.h"
 
 namespace botrecon::models {
 namespace {
@@ -24,7 +25,7 @@ Forest SmallForest(double threshold = 0.5) {
 
 // Offsets in SerializeModel(SmallForest()).
 constexpr size_t kVersionOffset = 8;
-constexpr size_t kTypeOffset = 12;                    // u32 length 7 + "rforest"
+constexpr size_t kTypeOffset = 12;                     // u32 length 7 + "rforest"
 constexpr size_t kScoreKindOffset = kTypeOffset + 11;  // 23
 constexpr size_t kThresholdOffset = kScoreKindOffset + 4;
 constexpr size_t kFeatureSetOffset = kThresholdOffset + 8;  // 35
@@ -84,7 +85,9 @@ TEST(ModelFile, SaveModelWritesTheSerializedBytes) {
 }
 
 TEST(ModelFile, SaveAndLoadFile) {
-  const auto path = (std::filesystem::temp_directory_path() / ("botrecon_model_file_test_" + std::to_string(::getpid()) + ".brm")).string();
+  const auto path =
+      (std::filesystem::temp_directory_path() / ("botrecon_model_file_test_" + std::to_string(::getpid()) + ".brm"))
+          .string();
   SaveModelFile(SmallForest(), path);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   const std::unique_ptr<Model> model = LoadModelFile(path);
@@ -130,7 +133,7 @@ TEST(ModelFile, ErrorMessagesNameFileOffsetAndProblem) {
 
   bytes = good;
   bytes[kTypeOffset + 4] = 'x';
-  EXPECT_EQ(LoadError(bytes), "m.brm: offset 12: unknown model type 'xforest' (this build knows rforest)");
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 12: unknown model type 'xforest' (this build knows rforest, svm)");
 
   bytes = good;
   PutU32(bytes, kTypeOffset, 0xFFFFFFFF);
@@ -181,8 +184,7 @@ TEST(ModelFile, ErrorMessagesNameFileOffsetAndProblem) {
 
   bytes = good;
   PutU32(bytes, kFirstNodeOffset, 8);  // root feature
-  EXPECT_EQ(LoadError(bytes),
-            "m.brm: offset 84: tree 0 node 0: feature index 8 out of range (model has 8 inputs)");
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 84: tree 0 node 0: feature index 8 out of range (model has 8 inputs)");
 
   bytes = good;
   PutF64(bytes, kFirstNodeOffset + 12, std::numeric_limits<double>::infinity());
@@ -194,6 +196,174 @@ TEST(ModelFile, ErrorMessagesNameFileOffsetAndProblem) {
 
   bytes = good + "x";
   EXPECT_EQ(LoadError(bytes), "m.brm: offset 256: 1 unexpected bytes after the model");
+}
+
+// --- svm -------------------------------------------------------------------
+
+KernelSvm SmallSvm(double threshold = 0.0) {
+  KernelSvmParts parts;
+  parts.inputs.assign(8, InputScaling{});
+  parts.inputs[1] = {InputTransform::kLog1p, 4.5, 2.25};
+  parts.inputs[5] = {InputTransform::kLog1p, 6.0, 3.0};
+  parts.gamma = 0.125;
+  parts.landmarks = {0, 1, -1, 0.5, 0, 2, 0, 0,  //
+                     1, -1, 0, 0, 0.25, -2, 1, 1};
+  parts.projection = {1.25, -0.5, -0.5, 1.25};
+  parts.weights = {0.75, -1.5};
+  parts.bias = 0.125;
+  return KernelSvm(FlowEncoder({"tcp", "udp"}, {"CON", "S_RA"}), parts, threshold);
+}
+
+// Offsets in SerializeModel(SmallSvm()).
+constexpr size_t kSvmScoreKindOffset = 12 + 4 + 3;                    // 19
+constexpr size_t kSvmBodyOffset = kSvmScoreKindOffset + 4 + 8 + 4 + 18 + 19;  // 72: input count
+constexpr size_t kSvmInputsOffset = kSvmBodyOffset + 4;                // 20 bytes per input
+constexpr size_t kSvmGammaOffset = kSvmInputsOffset + 8 * 20;          // 236
+constexpr size_t kSvmComponentsOffset = kSvmGammaOffset + 8;           // 244
+constexpr size_t kSvmLandmarksOffset = kSvmComponentsOffset + 4;       // 248
+constexpr size_t kSvmProjectionOffset = kSvmLandmarksOffset + 2 * 64;  // 376
+constexpr size_t kSvmWeightsOffset = kSvmProjectionOffset + 4 * 8;     // 408
+constexpr size_t kSvmBiasOffset = kSvmWeightsOffset + 2 * 8;           // 424
+constexpr size_t kSvmSize = kSvmBiasOffset + 8;                        // 432
+
+TEST(KernelSvmModelFile, LayoutAndRoundTrip) {
+  const KernelSvm svm = SmallSvm(-0.25);
+  const std::string bytes = SerializeModel(svm);
+  ASSERT_EQ(bytes.size(), kSvmSize);
+  EXPECT_EQ(bytes.substr(12, 7), std::string("\3\0\0\0svm", 7));
+  EXPECT_EQ(bytes.substr(kSvmScoreKindOffset, 4), std::string("\1\0\0\0", 4));
+  EXPECT_EQ(bytes.substr(kSvmBodyOffset, 4), std::string("\10\0\0\0", 4));
+  EXPECT_EQ(bytes.substr(kSvmComponentsOffset, 4), std::string("\2\0\0\0", 4));
+  const std::unique_ptr<Model> model = LoadModel(bytes, "m.brm");
+  const auto* loaded = dynamic_cast<const KernelSvm*>(model.get());
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_EQ(loaded->type_name(), "svm");
+  EXPECT_EQ(loaded->score_kind(), ScoreKind::kDecision);
+  EXPECT_EQ(loaded->threshold(), -0.25);
+  EXPECT_EQ(loaded->encoder(), svm.encoder());
+  EXPECT_EQ(loaded->parts(), svm.parts());
+  EXPECT_EQ(SerializeModel(*loaded), bytes);
+  const double x[8] = {0, 80, 1024, 1, 0.5, 300, 100, 4800};
+  EXPECT_EQ(loaded->PredictRow(x), svm.PredictRow(x));
+}
+
+TEST(KernelSvmModelFile, SaveModelAndSaveModelFile) {
+  const KernelSvm svm = SmallSvm();
+  std::ostringstream out;
+  SaveModel(svm, out);
+  EXPECT_EQ(out.str(), SerializeModel(svm));
+  const auto path =
+      (std::filesystem::temp_directory_path() / ("botrecon_svm_file_test_" + std::to_string(::getpid()) + ".brm"))
+          .string();
+  SaveModelFile(svm, path);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  EXPECT_EQ(LoadModelFile(path)->type_name(), "svm");
+  std::filesystem::remove(path);
+}
+
+TEST(KernelSvmModelFile, TruncationAtEveryOffsetThrows) {
+  const std::string bytes = SerializeModel(SmallSvm());
+  for (size_t size = 0; size < bytes.size(); ++size) {
+    EXPECT_THROW(LoadModel(std::string_view(bytes).substr(0, size), "m.brm"), core::ModelFormatError) << size;
+  }
+}
+
+TEST(KernelSvmModelFile, EveryDamagedByteLoadsOrThrows) {
+  const std::string bytes = SerializeModel(SmallSvm());
+  size_t loaded = 0;
+  for (size_t offset = 0; offset < bytes.size(); ++offset) {
+    for (unsigned char value : {0x00, 0x01, 0x7F, 0x80, 0xFF}) {
+      std::string damaged = bytes;
+      damaged[offset] = static_cast<char>(value);
+      try {
+        const auto model = LoadModel(damaged, "m.brm");
+        ++loaded;
+        const double x[8] = {1, 80, 0, 1, 0, 0, 0, 0};
+        if (const auto* svm = dynamic_cast<const KernelSvm*>(model.get())) {
+          // Damaged values may overflow to infinity, but never read out of bounds.
+          (void)svm->PredictRow(x);
+          EXPECT_FALSE(CheckKernelSvmParts(svm->parts()).has_value());
+        }
+      } catch (const core::ModelFormatError&) {
+      }
+    }
+  }
+  EXPECT_GT(loaded, 0u);
+}
+
+TEST(KernelSvmModelFile, ErrorMessagesNameFileOffsetAndProblem) {
+  const std::string good = SerializeModel(SmallSvm());
+  std::string bytes = good;
+  PutU32(bytes, kSvmScoreKindOffset, 0);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 19: an svm model must score decision values");
+
+  bytes = good;
+  PutU32(bytes, kSvmBodyOffset, 7);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 72: expected 8 inputs, got 7");
+
+  bytes = good;
+  PutU32(bytes, kSvmBodyOffset, 0xFFFFFFFF);
+  EXPECT_EQ(LoadError(bytes),
+            "m.brm: offset 72: input count 4294967295 needs at least 85899345900 bytes, only 356 left");
+
+  bytes = good;
+  PutU32(bytes, kSvmInputsOffset, 2);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 76: input 0: unknown transform 2");
+
+  bytes = good;
+  PutF64(bytes, kSvmInputsOffset + 4, std::numeric_limits<double>::quiet_NaN());
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 80: input 0: mean not finite");
+
+  bytes = good;
+  PutF64(bytes, kSvmInputsOffset + 20 + 12, 0.0);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 108: input 1: scale must be > 0");
+
+  bytes = good;
+  PutF64(bytes, kSvmInputsOffset + 20 + 12, -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 108: input 1: scale not finite");
+
+  bytes = good;
+  PutF64(bytes, kSvmGammaOffset, 0.0);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 236: gamma must be > 0");
+
+  bytes = good;
+  PutU32(bytes, kSvmComponentsOffset, 0);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 244: model has no components");
+
+  bytes = good;
+  PutU32(bytes, kSvmComponentsOffset, 70000);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 244: component count 70000 exceeds the limit of 65536");
+
+  bytes = good;
+  PutU32(bytes, kSvmComponentsOffset, 65536);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 244: component count 65536 needs 34364456968 bytes, only 184 left");
+
+  bytes = good;
+  PutU32(bytes, kSvmComponentsOffset, 3);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 244: component count 3 needs 296 bytes, only 184 left");
+
+  bytes = good;
+  PutU32(bytes, kSvmComponentsOffset, 1);  // the rest no longer fits: bytes left over
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 336: 96 unexpected bytes after the model");
+
+  bytes = good;
+  PutF64(bytes, kSvmLandmarksOffset + 64 + 8, std::numeric_limits<double>::quiet_NaN());
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 320: landmark 1: value not finite");
+
+  bytes = good;
+  PutF64(bytes, kSvmProjectionOffset + 24, std::numeric_limits<double>::infinity());
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 400: projection row 1: value not finite");
+
+  bytes = good;
+  PutF64(bytes, kSvmWeightsOffset + 8, std::numeric_limits<double>::infinity());
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 416: weight 1: value not finite");
+
+  bytes = good;
+  PutF64(bytes, kSvmBiasOffset, std::numeric_limits<double>::quiet_NaN());
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 424: bias not finite");
+
+  bytes = good + "x";
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 432: 1 unexpected bytes after the model");
 }
 
 }  // namespace

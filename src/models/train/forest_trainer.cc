@@ -45,8 +45,8 @@ struct Presorted {
   };
   size_t n_rows = 0;
   int n_features = 0;
-  std::vector<std::vector<Entry>> sorted;     // per feature
-  std::vector<std::vector<double>> values;    // per feature: distinct values, increasing
+  std::vector<std::vector<Entry>> sorted;   // per feature
+  std::vector<std::vector<double>> values;  // per feature: distinct values, increasing
   const std::vector<uint8_t>* y = nullptr;
 };
 
@@ -64,9 +64,8 @@ Presorted Presort(const Dataset& data) {
     for (size_t row = 0; row < data.n_rows; ++row) column[row] = data.x[row * nf + f];
     std::iota(order.begin(), order.end(), 0u);
     // Ties broken by row: a total order, so every std::sort gives the same result.
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return column[a] < column[b] || (column[a] == column[b] && a < b);
-    });
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return column[a] < column[b] || (column[a] == column[b] && a < b); });
     auto& entries = pre.sorted[f];
     auto& values = pre.values[f];
     entries.resize(data.n_rows);
@@ -100,12 +99,13 @@ class TreeBuilder {
     struct Work {
       uint32_t node, begin, end;
       int depth;
+      Stats stats;
     };
-    std::vector<Work> stack{{0, 0, static_cast<uint32_t>(order_[0].size()), 0}};
+    std::vector<Work> stack{{0, 0, static_cast<uint32_t>(order_[0].size()), 0, RootStats()}};
     while (!stack.empty()) {
       const Work work = stack.back();
       stack.pop_back();
-      const Stats stats = NodeStats(work.begin, work.end);
+      const Stats& stats = work.stats;
       const double w_pos = params_.class_weight_positive * static_cast<double>(stats.pos);
       nodes_[work.node].value = w_pos / (w_pos + static_cast<double>(stats.neg));
       const uint32_t n = work.end - work.begin;
@@ -125,8 +125,9 @@ class TreeBuilder {
       parent.right = left + 1;
       nodes_.emplace_back();
       nodes_.emplace_back();
-      stack.push_back({left + 1, split.mid, work.end, work.depth + 1});
-      stack.push_back({left, work.begin, split.mid, work.depth + 1});
+      const Stats right_stats{stats.pos - split.left.pos, stats.neg - split.left.neg};
+      stack.push_back({left + 1, split.mid, work.end, work.depth + 1, right_stats});
+      stack.push_back({left, work.begin, split.mid, work.depth + 1, split.left});
     }
     return std::move(nodes_);
   }
@@ -146,6 +147,7 @@ class TreeBuilder {
     int feature = -1;
     uint32_t mid = 0;  // rows [begin, mid) of order_[feature] go left
     double threshold = 0;
+    Stats left;  // of the rows going left
   };
 
   void Sample(std::mt19937_64& rng) {
@@ -167,12 +169,9 @@ class TreeBuilder {
     }
   }
 
-  Stats NodeStats(uint32_t begin, uint32_t end) const {
+  Stats RootStats() const {
     Stats stats;
-    for (uint32_t i = begin; i < end; ++i) {
-      const uint32_t cl = order_[0][i].count_label;
-      ((cl & 1u) != 0 ? stats.pos : stats.neg) += cl >> 1;
-    }
+    for (const Entry& e : order_[0]) ((e.count_label & 1u) != 0 ? stats.pos : stats.neg) += e.count_label >> 1;
     return stats;
   }
 
@@ -196,13 +195,15 @@ class TreeBuilder {
       const Entry* e = order_[f].data() + begin;
       if (e[0].rank == e[n - 1].rank) continue;  // constant in this node
       ++tried;
-      uint64_t left_pos = 0, left_neg = 0;
+      uint64_t left_pos = 0, left_all = 0;
       for (uint32_t k = 1; k < n; ++k) {
         const uint32_t cl = e[k - 1].count_label;
-        ((cl & 1u) != 0 ? left_pos : left_neg) += cl >> 1;
+        left_pos += (cl >> 1) * (cl & 1u);
+        left_all += cl >> 1;
         if (e[k].rank == e[k - 1].rank || k < min_leaf || n - k < min_leaf) continue;
         // Maximising sum over both sides of (w_pos^2 + w_neg^2) / w minimises
         // the weighted Gini impurity of the children.
+        const uint64_t left_neg = left_all - left_pos;
         const double lp = cw * static_cast<double>(left_pos), ln = static_cast<double>(left_neg);
         const double rp = cw * static_cast<double>(stats.pos - left_pos);
         const double rn = static_cast<double>(stats.neg - left_neg);
@@ -211,6 +212,7 @@ class TreeBuilder {
           best_proxy = proxy;
           best.feature = f;
           best.mid = begin + k;
+          best.left = {left_pos, left_neg};
         }
       }
     }
@@ -232,19 +234,22 @@ class TreeBuilder {
   void Partition(uint32_t begin, uint32_t end, const Split& split) {
     const std::vector<Entry>& chosen = order_[split.feature];
     for (uint32_t i = begin; i < end; ++i) goes_left_[chosen[i].row] = i < split.mid ? 1 : 0;
+    right_.resize(end - begin);
     for (int f = 0; f < pre_.n_features; ++f) {
       if (f == split.feature) continue;
       Entry* e = order_[f].data();
-      right_.clear();
-      uint32_t out = begin;
+      Entry* right = right_.data();
+      uint32_t n_left = begin, n_right = 0;
+      // Branch-free: the side is a coin flip to the branch predictor.
       for (uint32_t i = begin; i < end; ++i) {
-        if (goes_left_[e[i].row] != 0) {
-          e[out++] = e[i];
-        } else {
-          right_.push_back(e[i]);
-        }
+        const Entry entry = e[i];
+        const uint32_t left = goes_left_[entry.row];
+        e[n_left] = entry;
+        right[n_right] = entry;
+        n_left += left;
+        n_right += 1 - left;
       }
-      std::copy(right_.begin(), right_.end(), e + out);
+      std::copy(right, right + n_right, e + n_left);
     }
   }
 
@@ -272,18 +277,19 @@ void Validate(const Dataset& data, const ForestParams& params) {
     fail("class_weight_positive must be a positive number");
   }
   if (data.n_features != FlowEncoder::kNumFeatures) {
-    fail("expected " + std::to_string(FlowEncoder::kNumFeatures) + " features, got " +
-         std::to_string(data.n_features));
+    fail("expected " + std::to_string(FlowEncoder::kNumFeatures) + " features, got " + std::to_string(data.n_features));
   }
   if (data.n_rows == 0) fail("no training rows");
   if (data.n_rows >= (size_t{1} << 30)) fail("too many training rows");
   if (data.x.size() != data.n_rows * static_cast<size_t>(data.n_features) || data.y.size() != data.n_rows) {
     fail("dataset arrays do not match n_rows");
   }
+  // +infinity is fine (a split below it takes the lower value as threshold);
+  // NaN has no order and -infinity would make a threshold infinite.
   for (size_t i = 0; i < data.x.size(); ++i) {
-    if (std::isnan(data.x[i])) {
+    if (std::isnan(data.x[i]) || data.x[i] == -std::numeric_limits<double>::infinity()) {
       fail("row " + std::to_string(i / data.n_features) + ", feature " + std::to_string(i % data.n_features) +
-           ": value is NaN");
+           ": value is " + (std::isnan(data.x[i]) ? "NaN" : "-infinity"));
     }
   }
   for (size_t row = 0; row < data.n_rows; ++row) {
@@ -300,8 +306,8 @@ std::unique_ptr<Forest> TrainForest(const Dataset& data, FlowEncoder encoder, co
   const auto n_trees = static_cast<size_t>(params.n_trees);
   std::vector<std::vector<TreeNode>> trees(n_trees);
 
-  size_t n_threads = params.threads > 0 ? static_cast<size_t>(params.threads)
-                                        : std::max(1u, std::thread::hardware_concurrency());
+  size_t n_threads =
+      params.threads > 0 ? static_cast<size_t>(params.threads) : std::max(1u, std::thread::hardware_concurrency());
   n_threads = std::min(n_threads, n_trees);
 
   if (n_threads == 1) {

@@ -18,10 +18,10 @@ struct ForestParams {
   // Smallest number of distinct training rows in a leaf / in a node that may be split.
   int min_samples_leaf = 1;
   int min_samples_split = 2;
-  int max_features = 0;  // features tried per split; 0 = floor(sqrt(n_features)), at least 1
+  int max_features = 0;   // features tried per split; 0 = floor(sqrt(n_features)), at least 1
   bool bootstrap = true;  // each tree sees n_rows rows drawn with replacement
   uint64_t seed = 1;
-  int threads = 1;  // trees built in parallel; <= 0 = all cores. Never changes the result.
+  int threads = 1;                     // trees built in parallel; <= 0 = all cores. Never changes the result.
   double class_weight_positive = 1.0;  // weight of a botnet row relative to a normal one
 };
 
@@ -36,7 +36,7 @@ struct Dataset {
 // Trains a forest whose inputs are `encoder`'s (data.n_features must equal
 // FlowEncoder::kNumFeatures). `progress`, when given, is called on the calling
 // thread with 1, 2, ... n_trees as trees complete. Throws core::UsageError for
-// invalid parameters or data (NaN values, labels other than 0/1); an exception
+// invalid parameters or data (NaN or -infinity values, labels other than 0/1); an exception
 // from `progress` stops training and propagates.
 std::unique_ptr<Forest> TrainForest(const Dataset& data, FlowEncoder encoder, const ForestParams& params,
                                     std::function<void(int trees_done)> progress = {});

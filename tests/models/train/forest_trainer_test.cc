@@ -89,6 +89,26 @@ TEST(ForestTrainer, ExactSplitWithoutBootstrap) {
   EXPECT_EQ(nodes[2].value, 1.0);
 }
 
+TEST(ForestTrainer, InfinityGivesAFiniteThreshold) {
+  Dataset data;
+  data.n_rows = 2;
+  data.n_features = 8;
+  data.x.assign(16, 0.0);
+  data.x[7] = 5;
+  data.x[8 + 7] = std::numeric_limits<double>::infinity();
+  data.y = {0, 1};
+  ForestParams params;
+  params.n_trees = 1;
+  params.bootstrap = false;
+  params.max_features = 8;
+  const auto forest = TrainForest(data, Encoder(), params);
+  ASSERT_EQ(forest->n_nodes(), 3u);
+  EXPECT_EQ(forest->tree_nodes(0)[0].threshold, 5.0);
+  EXPECT_EQ(forest->PredictRow(&data.x[8]), 1.0);
+  data.x[3] = -std::numeric_limits<double>::infinity();
+  EXPECT_THROW(TrainForest(data, Encoder(), params), core::UsageError);
+}
+
 TEST(ForestTrainer, LeafValueIsTheWeightedPositiveFraction) {
   Dataset data;
   data.n_rows = 4;
@@ -140,9 +160,10 @@ TEST(ForestTrainer, ProgressExceptionStopsTraining) {
   ForestParams params;
   params.n_trees = 50;
   params.threads = 2;
-  EXPECT_THROW(TrainForest(data, Encoder(), params, [](int done) {
-                 if (done == 3) throw std::runtime_error("cancelled");
-               }),
+  EXPECT_THROW(TrainForest(data, Encoder(), params,
+                           [](int done) {
+                             if (done == 3) throw std::runtime_error("cancelled");
+                           }),
                std::runtime_error);
 }
 
