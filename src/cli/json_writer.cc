@@ -170,7 +170,10 @@ void JsonWriter::Number(double value) {
   BeforeValue();
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out_.append(buf, end);
+  const std::string_view text(buf, static_cast<size_t>(end - buf));
+  out_ += text;
+  // Keep it a floating-point number for typed readers: 1 -> 1.0.
+  if (text.find_first_of(".e") == std::string_view::npos) out_ += ".0";
 }
 
 void JsonWriter::Number(std::optional<double> value) {

@@ -23,7 +23,8 @@ class JsonWriter {
   void EndArray();
   void Key(std::string_view key);
   void String(std::string_view value);
-  // Shortest text that reads back as the same double; null if not finite.
+  // Shortest text that reads back as the same double, always with a '.' or
+  // an exponent (1.0, 0.1, 1e+16); null if not finite.
   void Number(double value);
   void Number(std::optional<double> value);  // null when empty
   void Int(int64_t value);

@@ -88,6 +88,20 @@ TEST(JsonWriter, LayoutIsIndented) {
   EXPECT_EQ(w.str(), "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}\n");
 }
 
+TEST(JsonWriter, NumbersStayFloatingPoint) {
+  JsonWriter w(0);
+  w.BeginArray();
+  w.Number(1.0);
+  w.Number(0.0);
+  w.Number(-3.0);
+  w.Number(0.5);
+  w.Number(1e16);
+  w.Number(1e-7);
+  w.Number(std::optional<double>(2.0));
+  w.EndArray();
+  EXPECT_EQ(w.str(), "[1.0,0.0,-3.0,0.5,1e+16,1e-07,2.0]\n");
+}
+
 TEST(JsonWriter, MisuseIsAnInternalError) {
   JsonWriter value_without_key;
   value_without_key.BeginObject();
