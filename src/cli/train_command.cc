@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/input_spec.h"
 #include "cli/output.h"
 #include "core/error.h"
 #include "models/flow_encoder.h"
@@ -171,25 +172,12 @@ int RunTrainCommand(int argc, char** argv) {
   pipeline::LabelledFlows data;
   for (const auto& spec : inputs) {
     // FILE@FROM:TO: a time window for this file only.
-    std::string input = spec;
+    InputSpec input_spec = ParseInputSpec(spec, "train");
+    const std::string& input = input_spec.path;
     pipeline::LabelOptions file_options = label_options;
-    size_t at = spec.rfind('@');
-    if (at != std::string::npos && spec.find(':', at) != std::string::npos) {
-      std::string window = spec.substr(at + 1);
-      size_t colon = window.find(':');
-      auto bound = [&](const std::string& text) -> double {
-        if (text.empty()) return -1;
-        try {
-          size_t used = 0;
-          double v = std::stod(text, &used);
-          if (used == text.size() && v >= 0) return v;
-        } catch (const std::exception&) {
-        }
-        throw core::UsageError("train: bad time window '" + window + "' in '" + spec + "'; expected FROM:TO minutes");
-      };
-      file_options.from_minutes = bound(window.substr(0, colon));
-      file_options.to_minutes = bound(window.substr(colon + 1));
-      input = spec.substr(0, at);
+    if (input_spec.window) {
+      file_options.from_minutes = input_spec.window->from_minutes;
+      file_options.to_minutes = input_spec.window->to_minutes;
     }
     data.Append(input, input_type, file_options);
     if (!quiet) {
