@@ -95,6 +95,22 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     points.erase(std::unique(points.begin(), points.end()), points.end());
     if (points.size() >= 0xFFFF) cache_usable_ = false;
   }
+  // Direct bin tables for the integer-valued inputs: protocol and state codes
+  // (-1..vocabulary size) and ports (-1..65535).
+  const std::array<size_t, FlowEncoder::kNumFeatures> table_max{encoder_.protocols().size(), 65535, 65535,
+                                                                encoder_.states().size(), 0, 0, 0, 0};
+  for (int f = 0; f < FlowEncoder::kNumFeatures; ++f) {
+    if (table_max[f] == 0 || split_points_[f].size() >= 0xFFFF) continue;
+    auto& table = bin_table_[f];
+    table.resize(table_max[f] + 2);
+    const auto& points = split_points_[f];
+    size_t bin = 0;
+    for (size_t v = 0; v < table.size(); ++v) {
+      const double value = static_cast<double>(v) - 1.0;
+      while (bin < points.size() && points[bin] < value) ++bin;
+      table[v] = static_cast<uint16_t>(bin);
+    }
+  }
   const char* no_cache = std::getenv("BOTRECON_NO_SCORE_CACHE");
   if (no_cache != nullptr && std::string_view(no_cache) == "1") cache_usable_ = false;
   static std::atomic<uint64_t> next_cache_id{1};
@@ -224,9 +240,16 @@ void Forest::ScoreCached(double* x, size_t n_rows, double* scores) const {
     const double* xr = x + row * kRowStride;
     uint16_t bins[FlowEncoder::kNumFeatures];
     for (int f = 0; f < FlowEncoder::kNumFeatures; ++f) {
-      const std::vector<double>& points = split_points_[f];
       // Number of split points below x: decides every "x > threshold" test.
-      bins[f] = static_cast<uint16_t>(CountBelow(points.data(), points.size(), xr[f]));
+      const std::vector<uint16_t>& table = bin_table_[f];
+      const double v = xr[f];
+      const double slot = v + 1.0;
+      if (slot >= 0 && slot < static_cast<double>(table.size()) && slot == static_cast<double>(static_cast<size_t>(slot))) {
+        bins[f] = table[static_cast<size_t>(slot)];
+      } else {
+        const std::vector<double>& points = split_points_[f];
+        bins[f] = static_cast<uint16_t>(CountBelow(points.data(), points.size(), v));
+      }
     }
     uint64_t key0, key1;
     std::memcpy(&key0, bins, 8);

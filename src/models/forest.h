@@ -98,6 +98,9 @@ class Forest : public Model {
   // (cache_usable_ = false) when a feature has more than 65,534 thresholds, and
   // by the environment variable BOTRECON_NO_SCORE_CACHE=1.
   std::array<std::vector<double>, FlowEncoder::kNumFeatures> split_points_;
+  // For integer-valued inputs (category codes, ports): the bin of every value
+  // -1..size-2, at index value + 1, so most bins need no search.
+  std::array<std::vector<uint16_t>, FlowEncoder::kNumFeatures> bin_table_;
   bool cache_usable_ = false;
   uint64_t cache_id_ = 0;  // distinguishes forests in the thread-local tables
 
