@@ -12,6 +12,7 @@
 #include "cli/evaluate_report.h"
 #include "cli/input_spec.h"
 #include "cli/options.h"
+#include "cli/subcommand.h"
 #include "core/error.h"
 #include "core/ip_address.h"
 #include "eval/metrics.h"
@@ -93,14 +94,7 @@ int RunEvaluateCommand(int argc, char** argv) {
   app.add_option("-j,--jobs", jobs, "Threads for scoring (negative: all cores)")->default_str("-1");
   app.add_option("-t,--type", type, "Input type (default: detected)");
   app.add_flag("--skip-bad-rows", skip_bad_rows, "Skip rows that cannot be parsed");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    throw core::UsageError(std::string("evaluate: ") + e.what());
-  }
+  if (!ParseSubcommand(app, argc, argv, "evaluate")) return 0;
 
   if (label != -1 && label != 0 && label != 1) throw core::UsageError("evaluate: --label must be 0 or 1");
   if (jobs == 0) throw core::UsageError("evaluate: --jobs 0 is not allowed");

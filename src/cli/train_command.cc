@@ -13,6 +13,7 @@
 
 #include "cli/input_spec.h"
 #include "cli/output.h"
+#include "cli/subcommand.h"
 #include "core/error.h"
 #include "models/flow_encoder.h"
 #include "models/model_file.h"
@@ -116,14 +117,7 @@ int RunTrainCommand(int argc, char** argv) {
   app.add_option("-j,--jobs", jobs, "Threads for rforest (negative: all cores; svm trains on one); the result does not depend on it")->default_val(jobs);
   app.add_flag("--skip-bad-rows", skip_bad_rows, "Skip rows that cannot be parsed");
   app.add_flag("-s,--silent", quiet, "Print nothing");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    throw core::UsageError(std::string("train: ") + e.what());
-  }
+  if (!ParseSubcommand(app, argc, argv, "train")) return 0;
   if (model_type != "rforest" && model_type != "svm") {
     throw core::UsageError("train: unknown --model-type '" + model_type + "'; expected rforest or svm");
   }

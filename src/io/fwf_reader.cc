@@ -240,21 +240,7 @@ class FwfReader : public Reader {
 
  private:
   // Reads until `buffer` holds `target` bytes or the stream ends.
-  void Fill(std::string& buffer, size_t target) {
-    size_t old = buffer.size();
-    buffer.resize(std::max(target, old));
-    size_t have = old;
-    while (have < buffer.size()) {
-      size_t got = stream_->Read(buffer.data() + have, buffer.size() - have);
-      if (got == 0) {
-        eof_ = true;
-        break;
-      }
-      have += got;
-    }
-    consumed_ += have - old;
-    buffer.resize(have);
-  }
+  void Fill(std::string& buffer, size_t target) { consumed_ += FillBuffer(*stream_, buffer, target, eof_); }
 
   // Position just after the line that completes max_batch_rows non-blank
   // lines, or after the last complete line; npos if there is none. `rows`

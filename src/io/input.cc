@@ -223,6 +223,22 @@ std::unique_ptr<PeekableStream> OpenInputStream(const std::string& path, Compres
   return OpenInputStreamFrom(ByteStream::OpenRaw(path), compression);
 }
 
+size_t FillBuffer(ByteStream& stream, std::string& buffer, size_t target, bool& eof) {
+  const size_t old = buffer.size();
+  buffer.resize(std::max(target, old));
+  size_t have = old;
+  while (have < buffer.size()) {
+    const size_t got = stream.Read(buffer.data() + have, buffer.size() - have);
+    if (got == 0) {
+      eof = true;
+      break;
+    }
+    have += got;
+  }
+  buffer.resize(have);
+  return have - old;
+}
+
 std::string PeekFile(const std::string& path, size_t n) {
   if (path == "-") return {};
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -75,6 +75,10 @@ class PeekableStream : public ByteStream {
 // not null, receives what was recognised.
 std::unique_ptr<PeekableStream> OpenInputStream(const std::string& path, Compression* compression = nullptr);
 
+// Appends bytes from `stream` to `buffer` until it holds `target` bytes or the
+// stream ends (then sets `eof`). Returns the number of bytes appended.
+size_t FillBuffer(ByteStream& stream, std::string& buffer, size_t target, bool& eof);
+
 // Reads up to `n` leading bytes of `path` without consuming stdin ("" for "-").
 std::string PeekFile(const std::string& path, size_t n);
 
