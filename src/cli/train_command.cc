@@ -62,7 +62,7 @@ int RunTrainCommand(int argc, char** argv) {
       "botrecon train"};
   app.set_help_flag("-h,--help", "Show this message and exit.");
   std::vector<std::string> inputs;
-  std::string output, model_type = "rforest", type, label_column = "label";
+  std::string output, model_type = "rforest", type, label_column = "label", feature_set = "original";
   int label = -1;
   double from_minutes = -1, to_minutes = -1;
   int jobs = -1;
@@ -71,7 +71,12 @@ int RunTrainCommand(int argc, char** argv) {
   models::SvmParams svm_params;
   std::string log1p = Log1pList(svm_params.transforms);
   app.add_option("inputs", inputs, "Labelled flow files; FILE@FROM:TO keeps rows starting FROM..TO minutes after "
-                 "the file's first row (either bound may be empty)")->required()->expected(1, -1);
+                 "the file's first row (either bound may be empty); FILE#label=0|1 labels every row of that file "
+                 "(both may be combined: FILE#label=1@:70)")->required()->expected(1, -1);
+  app.add_option("--features", feature_set,
+                 "Feature set: original (the Python original's 8 inputs) or generalised (port classes, TCP flags "
+                 "per direction, log-scaled sizes; rforest only)")
+      ->default_str("original");
   app.add_option("-o,--output", output, "Model file to write")->required();
   app.add_option("--model-type", model_type, "Model type: rforest or svm")->default_str("rforest");
   app.add_option("-t,--type", type, "Input type (default: detected)");
@@ -127,6 +132,11 @@ int RunTrainCommand(int argc, char** argv) {
     throw core::UsageError("train: unknown --model-type '" + model_type + "'; expected rforest or svm");
   }
   const bool svm = model_type == "svm";
+  if (feature_set != "original" && feature_set != "generalised") {
+    throw core::UsageError("train: unknown --features '" + feature_set + "'; expected original or generalised");
+  }
+  const bool generalised = feature_set == "generalised";
+  if (svm && generalised) throw core::UsageError("train: --features generalised applies to --model-type rforest only");
   for (const CLI::Option* option : app.get_options()) {
     if (option->count() == 0) continue;
     const std::string& group = option->get_group();
@@ -173,9 +183,21 @@ int RunTrainCommand(int argc, char** argv) {
     // FILE@FROM:TO: a time window for this file only.
     std::string input = spec;
     pipeline::LabelOptions file_options = label_options;
-    size_t at = spec.rfind('@');
-    if (at != std::string::npos && spec.find(':', at) != std::string::npos) {
-      std::string window = spec.substr(at + 1);
+    // FILE#label=0|1: one label for every row of this file.
+    if (size_t hash = input.rfind("#label="); hash != std::string::npos) {
+      std::string rest = input.substr(hash + 7);
+      const size_t value_end = rest.find('@');
+      const std::string value = rest.substr(0, value_end);
+      if (value != "0" && value != "1") {
+        throw core::UsageError("train: bad per-file label '" + value + "' in '" + spec + "'; expected #label=0 or #label=1");
+      }
+      file_options.fixed_label = value == "1" ? 1 : 0;
+      input = input.substr(0, hash) + (value_end == std::string::npos ? "" : rest.substr(value_end));
+    }
+    const std::string windowed_spec = input;
+    size_t at = windowed_spec.rfind('@');
+    if (at != std::string::npos && windowed_spec.find(':', at) != std::string::npos) {
+      std::string window = windowed_spec.substr(at + 1);
       size_t colon = window.find(':');
       auto bound = [&](const std::string& text) -> double {
         if (text.empty()) return -1;
@@ -189,7 +211,7 @@ int RunTrainCommand(int argc, char** argv) {
       };
       file_options.from_minutes = bound(window.substr(0, colon));
       file_options.to_minutes = bound(window.substr(colon + 1));
-      input = spec.substr(0, at);
+      input = windowed_spec.substr(0, at);
     }
     data.Append(input, input_type, file_options);
     if (!quiet) {
@@ -199,10 +221,11 @@ int RunTrainCommand(int argc, char** argv) {
   }
   if (data.size() == 0) throw core::InputError("train: no training rows");
   const auto& flows = data.flows();
-  models::FlowEncoder encoder = models::FlowEncoder::Fit(flows.proto, flows.state);
+  models::FlowEncoder encoder =
+      generalised ? models::FlowEncoder::Generalised() : models::FlowEncoder::Fit(flows.proto, flows.state);
   models::Dataset dataset;
   dataset.n_rows = data.size();
-  dataset.n_features = models::FlowEncoder::kNumFeatures;
+  dataset.n_features = encoder.n_features();
   dataset.x.resize(dataset.n_rows * dataset.n_features);
   encoder.EncodeBlock(flows, 0, flows.num_rows, dataset.x.data());
   dataset.y = data.labels();
@@ -224,8 +247,8 @@ int RunTrainCommand(int argc, char** argv) {
     return 0;
   }
   if (!quiet) {
-    std::fprintf(stderr, "[%6.1fs] training %d trees on %zu rows (%zu botnet) with %d threads, seed %llu\n", elapsed(),
-                 params.n_trees, data.size(), data.positives(), params.threads,
+    std::fprintf(stderr, "[%6.1fs] training %d trees on %zu rows (%zu botnet), features %s, with %d threads, seed %llu\n",
+                 elapsed(), params.n_trees, data.size(), data.positives(), feature_set.c_str(), params.threads,
                  static_cast<unsigned long long>(params.seed));
   }
   const bool tty = !quiet && isatty(STDERR_FILENO);

@@ -1,9 +1,13 @@
 #include "models/forest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -39,7 +43,7 @@ std::optional<TreeDefect> CheckTree(std::span<const TreeNode> nodes, int n_featu
 }
 
 Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees, double threshold)
-    : encoder_(std::move(encoder)), threshold_(threshold) {
+    : n_features_(encoder.n_features()), encoder_(std::move(encoder)), threshold_(threshold) {
   if (trees.empty()) throw std::invalid_argument("forest has no trees");
   if (!std::isfinite(threshold)) throw std::invalid_argument("forest threshold not finite");
   size_t total = 0;
@@ -67,7 +71,7 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     for (size_t pos = 0; pos < order.size(); ++pos) {
       const TreeNode& node = src[order[pos]];
       if (node.feature < 0) {
-        nodes_.push_back({node.value, static_cast<uint32_t>(pos), kSentinelSlot});
+        nodes_.push_back({node.value, static_cast<uint32_t>(pos), static_cast<uint32_t>(n_features_)});
       } else {
         nodes_.push_back({node.threshold, static_cast<uint32_t>(order.size()), static_cast<uint32_t>(node.feature)});
         order.push_back(node.left);
@@ -81,6 +85,40 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     tree_depth_.push_back(tree_depth);
   }
   tree_offset_.push_back(nodes_.size());
+  // Split points per feature, for the score cache.
+  for (const Node& node : nodes_) {
+    if (node.feature < static_cast<uint32_t>(n_features_)) split_points_[node.feature].push_back(node.threshold);
+  }
+  cache_usable_ = true;
+  size_t word = 0, bit = 0;
+  for (int f = 0; f < n_features_; ++f) {
+    auto& points = split_points_[f];
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    if (points.size() >= 0xFFFF) cache_usable_ = false;
+    if (points.empty()) continue;  // bin always 0
+    // Bins are 0..points.size(): bits to hold points.size().
+    size_t width = 0;
+    while ((size_t{1} << width) <= points.size()) ++width;
+    if (bit + width > 64) {
+      ++word;
+      bit = 0;
+    }
+    key_fields_.push_back({static_cast<uint32_t>(f), static_cast<uint32_t>(word), static_cast<uint32_t>(bit)});
+    bit += width;
+  }
+  key_words_ = word + 1 + (bit == 64 ? 1 : 0);  // bit 63 of the last word is the used-slot mark
+  if (key_words_ <= 2) {
+    key_words_ = 2;
+  } else if (key_words_ <= 4) {
+    key_words_ = 4;
+  } else {
+    cache_usable_ = false;
+  }
+  const char* no_cache = std::getenv("BOTRECON_NO_SCORE_CACHE");
+  if (no_cache != nullptr && std::string_view(no_cache) == "1") cache_usable_ = false;
+  static std::atomic<uint64_t> next_cache_id{1};
+  cache_id_ = next_cache_id.fetch_add(1);
 }
 
 int Forest::max_depth() const { return *std::max_element(tree_depth_.begin(), tree_depth_.end()); }
@@ -94,7 +132,7 @@ std::vector<TreeNode> Forest::tree_nodes(size_t tree) const {
     const Node& node = nodes_[idx];
     TreeNode tn;
     tn.value = node_value_[idx];
-    if (node.feature != kSentinelSlot) {
+    if (node.feature != static_cast<uint32_t>(n_features_)) {
       tn.feature = static_cast<int32_t>(node.feature);
       tn.left = node.left;
       tn.right = node.left + 1;
@@ -151,28 +189,126 @@ void Forest::ScoreBlock(const double* x, size_t n_rows, double* scores) const {
   // tree is fetched into cache once per block.
   const size_t trees = n_trees();
   for (size_t t = 0; t < trees; ++t) {
-    WalkTree<24, 4>(nodes_.data() + tree_offset_[t], tree_depth_[t], kSentinelSlot, x, kRowStride, n_rows, scores);
+    WalkTree<24, 4>(nodes_.data() + tree_offset_[t], tree_depth_[t], static_cast<uint32_t>(n_features_), x,
+                    row_stride(), n_rows, scores);
   }
   const auto divisor = static_cast<double>(trees);
   for (size_t row = 0; row < n_rows; ++row) scores[row] /= divisor;
 }
 
+namespace {
+
+template <size_t kWords>
+struct CacheEntry {
+  uint64_t key[kWords] = {};  // all 0 = empty (real keys have bit 63 of the last word set)
+  double score = 0;
+};
+
+template <size_t kWords>
+struct ScoreCacheTable {
+  static constexpr size_t kSlots = size_t{1} << 16;  // 1.5 MB (2 words) or 2.5 MB (4 words) per thread
+  uint64_t owner = 0;
+  std::vector<CacheEntry<kWords>> entries;
+};
+
+// Number of points below x (std::lower_bound), without data-dependent branches.
+inline size_t CountBelow(const double* points, size_t n, double x) {
+  if (n == 0) return 0;
+  const double* base = points;
+  while (n > 1) {
+    const size_t half = n / 2;
+    base = base[half - 1] < x ? base + half : base;
+    n -= half;
+  }
+  return static_cast<size_t>(base - points) + (*base < x ? 1 : 0);
+}
+
+uint64_t MixKey(uint64_t a, uint64_t b) {
+  uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 29);
+}
+
+template <size_t kWords>
+uint64_t HashKey(const uint64_t* key) {
+  uint64_t h = MixKey(key[0], key[1]);
+  for (size_t w = 2; w < kWords; ++w) h = MixKey(h, key[w]);
+  return h;
+}
+
+}  // namespace
+
+template <size_t kWords>
+void Forest::ScoreCachedWords(double* x, size_t n_rows, double* scores) const {
+  thread_local ScoreCacheTable<kWords> table;
+  if (table.owner != cache_id_) {
+    table.entries.assign(ScoreCacheTable<kWords>::kSlots, CacheEntry<kWords>{});
+    table.owner = cache_id_;
+  }
+  constexpr size_t kMask = ScoreCacheTable<kWords>::kSlots - 1;
+  const size_t stride = row_stride();
+  std::vector<uint32_t> miss_rows;
+  std::vector<CacheEntry<kWords>> miss_keys;
+  size_t misses = 0;
+  for (size_t row = 0; row < n_rows; ++row) {
+    const double* xr = x + row * stride;
+    CacheEntry<kWords> key;
+    for (const KeyField& field : key_fields_) {
+      const std::vector<double>& points = split_points_[field.feature];
+      // Number of split points below x: decides every "x > threshold" test.
+      key.key[field.word] |= static_cast<uint64_t>(CountBelow(points.data(), points.size(), xr[field.feature]))
+                             << field.shift;
+    }
+    key.key[kWords - 1] |= 1ULL << 63;
+    const CacheEntry<kWords>& entry = table.entries[HashKey<kWords>(key.key) & kMask];
+    if (std::equal(entry.key, entry.key + kWords, key.key)) {
+      scores[row] = entry.score;
+      continue;
+    }
+    // Compact the missing rows to the front of the buffer (row >= misses).
+    if (misses != row) std::memcpy(x + misses * stride, xr, stride * sizeof(double));
+    miss_rows.push_back(static_cast<uint32_t>(row));
+    miss_keys.push_back(key);
+    ++misses;
+  }
+  if (misses == 0) return;
+  std::vector<double> miss_scores(misses);
+  ScoreBlock(x, misses, miss_scores.data());
+  for (size_t m = 0; m < misses; ++m) {
+    scores[miss_rows[m]] = miss_scores[m];
+    CacheEntry<kWords>& entry = table.entries[HashKey<kWords>(miss_keys[m].key) & kMask];
+    entry = miss_keys[m];
+    entry.score = miss_scores[m];
+  }
+}
+
+void Forest::ScoreCached(double* x, size_t n_rows, double* scores) const {
+  if (key_words_ == 2) {
+    ScoreCachedWords<2>(x, n_rows, scores);
+  } else {
+    ScoreCachedWords<4>(x, n_rows, scores);
+  }
+}
+
 void Forest::PredictRows(const double* x, size_t n_rows, double* scores) const {
-  std::vector<double> buffer(std::min(n_rows, kBlockRows) * kRowStride);
+  const size_t stride = row_stride();
+  const size_t n = static_cast<size_t>(n_features_);
+  std::vector<double> buffer(std::min(n_rows, kBlockRows) * stride);
   for (size_t begin = 0; begin < n_rows; begin += kBlockRows) {
     const size_t count = std::min(kBlockRows, n_rows - begin);
     for (size_t i = 0; i < count; ++i) {
-      std::copy_n(x + (begin + i) * FlowEncoder::kNumFeatures, FlowEncoder::kNumFeatures, &buffer[i * kRowStride]);
-      buffer[i * kRowStride + kSentinelSlot] = -std::numeric_limits<double>::infinity();
+      std::copy_n(x + (begin + i) * n, n, &buffer[i * stride]);
+      buffer[i * stride + n] = -std::numeric_limits<double>::infinity();
     }
     ScoreBlock(buffer.data(), count, scores + begin);
   }
 }
 
 double Forest::PredictRow(const double* x) const {
-  double row[kRowStride];
-  std::copy_n(x, FlowEncoder::kNumFeatures, row);
-  row[kSentinelSlot] = -std::numeric_limits<double>::infinity();
+  double row[FlowEncoder::kMaxFeatures + 1];
+  std::copy_n(x, n_features_, row);
+  row[n_features_] = -std::numeric_limits<double>::infinity();
   double score = 0;
   ScoreBlock(row, 1, &score);
   return score;
@@ -183,14 +319,19 @@ void Forest::Score(const features::FlowBatch& batch, std::span<double> scores) c
     throw core::InternalError("Forest::Score: " + std::to_string(scores.size()) + " scores for " +
                               std::to_string(batch.num_rows) + " rows");
   }
-  std::vector<double> buffer(std::min(batch.num_rows, kBlockRows) * kRowStride);
+  const size_t stride = row_stride();
+  std::vector<double> buffer(std::min(batch.num_rows, kBlockRows) * stride);
   for (size_t begin = 0; begin < batch.num_rows; begin += kBlockRows) {
     const size_t count = std::min(kBlockRows, batch.num_rows - begin);
-    encoder_.EncodeBlock(batch, begin, count, buffer.data(), kRowStride);
+    encoder_.EncodeBlock(batch, begin, count, buffer.data(), stride);
     for (size_t i = 0; i < count; ++i) {
-      buffer[i * kRowStride + kSentinelSlot] = -std::numeric_limits<double>::infinity();
+      buffer[i * stride + n_features_] = -std::numeric_limits<double>::infinity();
     }
-    ScoreBlock(buffer.data(), count, scores.data() + begin);
+    if (cache_usable_) {
+      ScoreCached(buffer.data(), count, scores.data() + begin);
+    } else {
+      ScoreBlock(buffer.data(), count, scores.data() + begin);
+    }
   }
 }
 
