@@ -31,10 +31,29 @@ ALIASES = {
 }
 
 
-def load(spec):
+EXCLUDE = set()
+
+
+def flow_keys(df):
+    """Same identity as botrecon's FlowKey: addresses, proto, ports, dur (us), bytes."""
+    def us(v):
+        return (np.round(v * 1e6)).astype("int64").astype(str)
+    sport = pd.Series([port(v) for v in df["sport"]], index=df.index)
+    dport = pd.Series([port(v) for v in df["dport"]], index=df.index)
+    num = lambda c: pd.to_numeric(df[c], errors="coerce").fillna(-1)
+    return (df["srcaddr"].astype(str).str.strip() + "|" + df["dstaddr"].astype(str).str.strip() + "|" +
+            df["proto"].astype(str).str.strip().str.lower() + "|" + us(sport) + "|" + us(dport) + "|" +
+            us(num("dur")) + "|" + us(num("totbytes")) + "|" + us(num("srcbytes")))
+
+
+def load(spec, exclude=False):
     path, _, window = spec.partition(":")
     df = pd.read_csv(path, low_memory=False)
     df.columns = [c.lower().replace(" ", "") for c in df.columns]
+    if exclude and EXCLUDE:
+        tmp = pd.DataFrame({k: df[next(a for a in v if a in df.columns)] for k, v in ALIASES.items()})
+        tmp["dstaddr"] = df["dstaddr"]
+        df = df[~flow_keys(tmp).isin(EXCLUDE)].reset_index(drop=True)
     out = pd.DataFrame()
     for name, aliases in ALIASES.items():
         col = next(a for a in aliases if a in df.columns)
@@ -86,8 +105,15 @@ def main():
     ap.add_argument("--trees", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--exclude", help="leave out training flows that also occur in this file")
     args = ap.parse_args()
-    parts = [load(s) for s in args.train]
+    if args.exclude:
+        ex = pd.read_csv(args.exclude, low_memory=False)
+        ex.columns = [c.lower().replace(" ", "") for c in ex.columns]
+        tmp = pd.DataFrame({k: ex[next(a for a in v if a in ex.columns)] for k, v in ALIASES.items()})
+        tmp["dstaddr"] = ex["dstaddr"]
+        EXCLUDE.update(flow_keys(tmp))
+    parts = [load(s, exclude=True) for s in args.train]
     train = pd.concat([p[0] for p in parts], ignore_index=True)
     y = pd.concat([p[1] for p in parts], ignore_index=True).to_numpy()
     vocab = {
@@ -103,8 +129,8 @@ def main():
     if args.eval:
         ev, ey = load(args.eval)
         p = clf.predict_proba(encode(ev, vocab))[:, 1]
-        print(f"eval {args.eval}: rows={len(ey)} botnet={ey.sum()} PR-AUC={average_precision_score(ey, p):.4f} "
-              f"ROC-AUC={roc_auc_score(ey, p):.4f} F1={f1_score(ey, p >= 0.5):.4f}")
+        print(f"eval {args.eval}: rows={len(ey)} botnet={ey.sum()} PR-AUC={average_precision_score(ey, p):.6f} "
+              f"ROC-AUC={roc_auc_score(ey, p):.6f} F1={f1_score(ey, p >= 0.5):.6f}")
         hosts = pd.DataFrame({"h": ev["srcaddr"], "s": p}).groupby("h")["s"].agg(["mean", "count"])
         flagged = hosts[(hosts["mean"] >= 0.5)].sort_values("mean", ascending=False)
         print("flagged hosts in eval:", flagged.to_dict("index"))

@@ -58,7 +58,10 @@ double FixedMean(FixedScore sum, uint64_t count) {
 void HostAggregator::Grow() {
   std::vector<Entry> old;
   old.swap(slots_);
-  slots_.assign(old.empty() ? 256 : old.size() * 2, Entry{});
+  // Grow by half (not double) at 80 % load: 40-byte slots for millions of
+  // hosts are the biggest memory cost of a scan. The slot index is a
+  // multiply-shift of the hash, so any table size works.
+  slots_.assign(old.empty() ? 256 : old.size() + old.size() / 2, Entry{});
   num_ip_ = 0;
   for (const Entry& e : old) {
     if (e.count_and_flag != 0) {
@@ -68,10 +71,10 @@ void HostAggregator::Grow() {
 }
 
 void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4, FixedScore sum, uint64_t count) {
-  if ((num_ip_ + 1) * 10 > slots_.size() * 7) Grow();
-  const size_t mask = slots_.size() - 1;
+  if ((num_ip_ + 1) * 10 > slots_.size() * 8) Grow();
+  const size_t size = slots_.size();
   const uint64_t flag = is_v4 ? kV4Flag : 0;
-  size_t i = HashAddress(address) & mask;
+  size_t i = Slot(HashAddress(address));
   for (;;) {
     Entry& e = slots_[i];
     if (e.count_and_flag == 0) {
@@ -90,7 +93,7 @@ void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4
       e.count_and_flag += count;
       return;
     }
-    i = (i + 1) & mask;
+    if (++i == size) i = 0;
   }
 }
 
@@ -118,16 +121,22 @@ void HostAggregator::Merge(const HostAggregator& other) {
   }
 }
 
-void HostAggregator::Collect(std::vector<HostResult>& out) const {
+void HostAggregator::Collect(std::vector<HostResult>& out, double min_score, uint64_t min_count) const {
   for (const Entry& e : slots_) {
     if (e.count_and_flag == 0) continue;
+    const uint64_t count = e.count_and_flag & ~kV4Flag;
+    const double mean = FixedMean(LoadSum(e.sum_lo, e.sum_hi), count);
+    if (count < min_count || !(mean >= min_score)) continue;
     core::IpAddress address;
     address.bytes = e.address;
     address.is_v4 = (e.count_and_flag & kV4Flag) != 0;
-    const uint64_t count = e.count_and_flag & ~kV4Flag;
-    out.push_back({core::FormatIpAddress(address), FixedMean(LoadSum(e.sum_lo, e.sum_hi), count), count});
+    out.push_back({core::FormatIpAddress(address), mean, count});
   }
-  for (const auto& [host, acc] : other_) out.push_back({host, FixedMean(acc.sum, acc.count), acc.count});
+  for (const auto& [host, acc] : other_) {
+    const double mean = FixedMean(acc.sum, acc.count);
+    if (acc.count < min_count || !(mean >= min_score)) continue;
+    out.push_back({host, mean, acc.count});
+  }
 }
 
 ShardedAggregator::ShardedAggregator() : shards_(kShards) {}
@@ -152,7 +161,7 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
     if (auto address = core::ParseIpAddress(hosts[r])) {
       item.address = *address;
       item.is_ip = true;
-      shard = HashAddress(item.address.bytes) >> 58;
+      shard = HashAddress(item.address.bytes) & (kShards - 1);  // low bits; slots use the high bits
     } else {
       item.is_ip = false;
       shard = std::hash<std::string_view>{}(hosts[r]) % kShards;
@@ -172,9 +181,9 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
   }
 }
 
-std::vector<HostResult> ShardedAggregator::Collect() const {
+std::vector<HostResult> ShardedAggregator::Collect(double min_score, uint64_t min_count) const {
   std::vector<HostResult> out;
-  for (const auto& shard : shards_) shard.table.Collect(out);
+  for (const auto& shard : shards_) shard.table.Collect(out, min_score, min_count);
   return out;
 }
 

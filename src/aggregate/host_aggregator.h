@@ -1,6 +1,7 @@
 // Per-host accumulation of flow scores: consume, merge, finish.
 #pragma once
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <mutex>
 #include <span>
@@ -34,8 +35,10 @@ class HostAggregator {
   // Adds every host of `other` into this one.
   void Merge(const HostAggregator& other);
   size_t size() const { return num_ip_ + other_.size(); }
-  // Appends one result per host to `out` (unsorted).
-  void Collect(std::vector<HostResult>& out) const;
+  // Appends one result per host to `out` (unsorted), only for hosts with at
+  // least `min_count` flows whose mean score is >= `min_score` (so a scan of
+  // millions of hosts formats only the ones it reports).
+  void Collect(std::vector<HostResult>& out, double min_score = -HUGE_VAL, uint64_t min_count = 0) const;
 
  private:
   // 40 bytes: the address, the flow count with the IPv4 flag in its top bit
@@ -52,6 +55,7 @@ class HostAggregator {
   };
   void AddFixed(const std::array<uint8_t, 16>& address, bool is_v4, FixedScore sum, uint64_t count);
   void Grow();
+  size_t Slot(uint64_t hash) const { return static_cast<size_t>((static_cast<unsigned __int128>(hash) * slots_.size()) >> 64); }
 
   std::vector<Entry> slots_;
   size_t num_ip_ = 0;
@@ -71,7 +75,7 @@ class ShardedAggregator {
   // Adds a batch of flows: hosts[i] with scores[i], for rows where keep[i] != 0.
   void AddBatch(std::span<const std::string_view> hosts, std::span<const double> scores,
                 std::span<const uint8_t> keep);
-  std::vector<HostResult> Collect() const;
+  std::vector<HostResult> Collect(double min_score = -HUGE_VAL, uint64_t min_count = 0) const;
   size_t size() const;
 
  private:

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "cli/evaluate_command.h"
 #include "cli/options.h"
 #include "cli/scan_command.h"
 #include "cli/train_command.h"
@@ -10,8 +11,9 @@ namespace botrecon::cli {
 
 int Dispatch(int argc, char** argv) {
   // A subcommand is recognised only as the first argument; `botrecon ./train`
-  // or `botrecon -- train` scans a file named "train".
+  // or `botrecon -- train` scans a file named "train" (likewise "evaluate").
   if (argc > 1 && std::strcmp(argv[1], "train") == 0) return RunTrainCommand(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "evaluate") == 0) return RunEvaluateCommand(argc - 1, argv + 1);
   ScanArgs args;
   if (ParseScanArgs(argc, argv, args) == ParseOutcome::kExitOk) return 0;
   return RunScanCommand(args);

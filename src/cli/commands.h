@@ -1,4 +1,4 @@
-// Command dispatch: `botrecon train ...` or the scan (`botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]`).
+// Command dispatch: `botrecon train ...`, `botrecon evaluate ...` or the scan (`botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]`).
 #pragma once
 #include "core/error.h"
 

@@ -30,7 +30,8 @@ constexpr const char* kDescription =
     "  duration, total bytes, source bytes\n"
     "A file without a header row must have exactly these 8 columns in this order.\n\n"
     "OUTPUT_FILE is where to save the result as csv (written atomically).\n\n"
-    "Other commands: botrecon train ... (train a model; see botrecon train -h).\n"
+    "Other commands: botrecon train ... (train a model; see botrecon train -h),\n"
+    "botrecon evaluate ... (measure a model on labelled flows; see botrecon evaluate -h).\n"
     "To scan a file named like a command, write it as ./train or put -- before it.";
 
 }  // namespace

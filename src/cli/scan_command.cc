@@ -100,6 +100,9 @@ int RunScanCommand(const ScanArgs& args) {
   options.address_filter = address_filter.get();
   options.ignore_invalid_addresses = args.ignore_invalid;
   options.threads = ThreadCount(args.jobs);
+  const double threshold = args.threshold.value_or(model->threshold());
+  options.min_score = threshold;
+  options.min_count = args.min_count > 0 ? static_cast<uint64_t>(args.min_count) : 0;
   options.on_columns = [&](const std::string& text) { log("Columns: " + text); };
   log("Reading " + args.input + (args.type ? std::string(" as ") + io::InputTypeName(*args.type) : "") + " with " +
       std::to_string(options.threads) + " thread(s)");
@@ -135,7 +138,7 @@ int RunScanCommand(const ScanArgs& args) {
     }
   }
   log("Read " + std::to_string(result.rows_read) + " rows; " + std::to_string(result.rows_evaluated) +
-      " evaluated; " + std::to_string(result.hosts.size()) + " hosts");
+      " evaluated; " + std::to_string(result.hosts_evaluated) + " hosts");
   if (result.bad_rows_skipped > 0 && !quiet) {
     std::fprintf(stderr, "Warning: skipped %llu rows that could not be parsed; the first: %s\n",
                  static_cast<unsigned long long>(result.bad_rows_skipped), result.first_bad_row.c_str());
@@ -149,7 +152,6 @@ int RunScanCommand(const ScanArgs& args) {
                            std::to_string(result.rows_evaluated) + ")");
   }
 
-  const double threshold = args.threshold.value_or(model->threshold());
   auto infected = aggregate::SelectInfected(std::move(result.hosts), threshold, args.min_count);
   log("Found " + std::to_string(infected.size()) + " infected hosts");
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/input_spec.h"
 #include "cli/output.h"
 #include "core/error.h"
 #include "models/flow_encoder.h"
@@ -180,38 +181,25 @@ int RunTrainCommand(int argc, char** argv) {
   if (!exclude_files.empty()) label_options.exclude = &excluded_keys;
   pipeline::LabelledFlows data;
   for (const auto& spec : inputs) {
-    // FILE@FROM:TO: a time window for this file only.
-    std::string input = spec;
+    // FILE#label=0|1: one label for every row of this file; FILE@FROM:TO: a
+    // time window for this file only (both may be combined: FILE#label=1@:70).
+    std::string rest = spec;
     pipeline::LabelOptions file_options = label_options;
-    // FILE#label=0|1: one label for every row of this file.
-    if (size_t hash = input.rfind("#label="); hash != std::string::npos) {
-      std::string rest = input.substr(hash + 7);
-      const size_t value_end = rest.find('@');
-      const std::string value = rest.substr(0, value_end);
+    if (size_t hash = rest.rfind("#label="); hash != std::string::npos) {
+      const std::string after = rest.substr(hash + 7);
+      const size_t value_end = after.find('@');
+      const std::string value = after.substr(0, value_end);
       if (value != "0" && value != "1") {
         throw core::UsageError("train: bad per-file label '" + value + "' in '" + spec + "'; expected #label=0 or #label=1");
       }
       file_options.fixed_label = value == "1" ? 1 : 0;
-      input = input.substr(0, hash) + (value_end == std::string::npos ? "" : rest.substr(value_end));
+      rest = rest.substr(0, hash) + (value_end == std::string::npos ? "" : after.substr(value_end));
     }
-    const std::string windowed_spec = input;
-    size_t at = windowed_spec.rfind('@');
-    if (at != std::string::npos && windowed_spec.find(':', at) != std::string::npos) {
-      std::string window = windowed_spec.substr(at + 1);
-      size_t colon = window.find(':');
-      auto bound = [&](const std::string& text) -> double {
-        if (text.empty()) return -1;
-        try {
-          size_t used = 0;
-          double v = std::stod(text, &used);
-          if (used == text.size() && v >= 0) return v;
-        } catch (const std::exception&) {
-        }
-        throw core::UsageError("train: bad time window '" + window + "' in '" + spec + "'; expected FROM:TO minutes");
-      };
-      file_options.from_minutes = bound(window.substr(0, colon));
-      file_options.to_minutes = bound(window.substr(colon + 1));
-      input = windowed_spec.substr(0, at);
+    InputSpec input_spec = ParseInputSpec(rest, "train");
+    const std::string& input = input_spec.path;
+    if (input_spec.window) {
+      file_options.from_minutes = input_spec.window->from_minutes;
+      file_options.to_minutes = input_spec.window->to_minutes;
     }
     data.Append(input, input_type, file_options);
     if (!quiet) {

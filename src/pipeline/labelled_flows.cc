@@ -132,7 +132,8 @@ std::string_view LabelledFlows::Intern(std::string_view s) {
   return *strings_.emplace(s).first;
 }
 
-void LabelledFlows::Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options) {
+LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::InputType> type,
+                                  const LabelOptions& options) {
   io::ReaderOptions reader_options;
   reader_options.skip_bad_rows = options.skip_bad_rows;
   reader_options.is_header = features::LooksLikeHeader;
@@ -142,11 +143,15 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
   std::vector<int> projection = resolution.Projection();
   int label_idx = -1, time_idx = -1;
   const size_t label_column = projection.size();
+  LabelSource source = options.fixed_label ? LabelSource::kFixed : LabelSource::kColumn;
   if (!options.fixed_label) {
     label_idx = FindColumn(schema, options.label_column.empty() ? "label" : options.label_column);
+    if (label_idx < 0 && options.allow_missing_label) source = LabelSource::kNone;
+  }
+  if (source == LabelSource::kColumn) {
     if (label_idx < 0) {
-      throw core::InputError(reader->source_name() + ": no label column '" + options.label_column +
-                             "'; name one with --label-column or give --label 0|1 for the whole file");
+      throw core::InputError(reader->source_name() + ": no label column '" + options.label_column + "'; " +
+                             options.missing_label_hint);
     }
     projection.push_back(label_idx);
   }
@@ -204,7 +209,9 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
         }
       }
       int label;
-      if (options.fixed_label) {
+      if (source == LabelSource::kNone) {
+        label = 0;
+      } else if (options.fixed_label) {
         label = *options.fixed_label;
       } else {
         const core::Column& col = batch.columns[label_column];
@@ -226,6 +233,7 @@ void LabelledFlows::Append(const std::string& path, std::optional<io::InputType>
     }
   }
   flows_.num_rows = labels_.size();
+  return source;
 }
 
 }  // namespace botrecon::pipeline

@@ -24,6 +24,12 @@ struct LabelOptions {
   double from_minutes = -1;
   double to_minutes = -1;
   bool skip_bad_rows = false;
+  // A file without the label column gets label 0 on every row (and Append
+  // returns LabelSource::kNone) instead of an error; for evaluating against a
+  // list of infected hosts, which then labels the flows.
+  bool allow_missing_label = false;
+  // What the error for a missing label column suggests.
+  std::string missing_label_hint = "name one with --label-column or give --label 0|1 for the whole file";
   // Flows to leave out (e.g. evaluation flows that also occur in a training
   // file), as keys made by FlowKey.
   const std::unordered_set<std::string>* exclude = nullptr;
@@ -45,12 +51,20 @@ int ParseLabel(std::string_view text);
 // with '-' and 'T'), as seconds. nullopt if neither.
 std::optional<double> ParseStartTime(std::string_view text);
 
+// Where the labels of an appended file came from.
+enum class LabelSource {
+  kColumn,  // the label column
+  kFixed,   // LabelOptions::fixed_label
+  kNone,    // no label column (LabelOptions::allow_missing_label): all 0
+};
+
 // All rows of one or more inputs, as one FlowBatch with labels.
 class LabelledFlows {
  public:
-  // Appends the rows of `path`. Throws core::InputError (missing label or
-  // StartTime column, bad values) and core::IoError.
-  void Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options);
+  // Appends the rows of `path` and says where their labels came from. Throws
+  // core::InputError (missing label or StartTime column, bad values) and
+  // core::IoError.
+  LabelSource Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options);
 
   const features::FlowBatch& flows() const { return flows_; }
   const std::vector<uint8_t>& labels() const { return labels_; }

@@ -126,7 +126,8 @@ ScanResult RunScan(const ScanOptions& options) {
   if (state.error) std::rethrow_exception(state.error);
 
   ScanResult result;
-  result.hosts = hosts.Collect();
+  result.hosts = hosts.Collect(options.min_score, options.min_count);
+  result.hosts_evaluated = hosts.size();
   result.rows_read = state.rows_read;
   result.rows_evaluated = state.rows_evaluated;
   result.bad_rows_skipped = state.bad_rows;

@@ -1,6 +1,7 @@
 // The scan pipeline: read -> resolve columns -> derive features -> filter ->
 // score -> aggregate per host, streaming over chunks on several threads.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -31,6 +32,10 @@ struct ScanOptions {
   // instead of failing.
   bool ignore_invalid_addresses = false;
   int threads = 1;
+  // Only hosts with at least this many flows and this mean score are returned
+  // (the scan's report); the defaults return every evaluated host.
+  double min_score = -HUGE_VAL;
+  uint64_t min_count = 0;
   // Called (on any thread, never concurrently) after each chunk.
   std::function<void(const ScanProgress&)> on_progress;
   // Called once the columns are resolved, with a description of them.
@@ -38,7 +43,8 @@ struct ScanOptions {
 };
 
 struct ScanResult {
-  std::vector<aggregate::HostResult> hosts;  // every evaluated host, unsorted
+  std::vector<aggregate::HostResult> hosts;  // evaluated hosts passing min_score/min_count, unsorted
+  uint64_t hosts_evaluated = 0;             // all evaluated hosts
   uint64_t rows_read = 0;       // data rows read (not counting skipped bad rows)
   uint64_t rows_evaluated = 0;  // rows that passed the address filter
   uint64_t bad_rows_skipped = 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
+
 namespace botrecon::pipeline {
 namespace {
 
@@ -63,6 +65,31 @@ TEST(LabelledFlows, FixedLabel) {
   flows.Append(std::string(BOTRECON_SHARED_DATA) + "/original-tests/filter.csv", std::nullopt, options);
   EXPECT_EQ(flows.size(), 20u);
   EXPECT_EQ(flows.positives(), 20u);
+}
+
+TEST(LabelledFlows, MissingLabelColumn) {
+  const std::string filter_csv = std::string(BOTRECON_SHARED_DATA) + "/original-tests/filter.csv";
+  LabelOptions strict;
+  LabelledFlows none;
+  EXPECT_THROW(none.Append(filter_csv, std::nullopt, strict), core::InputError);
+  strict.missing_label_hint = "try --infected";
+  try {
+    none.Append(filter_csv, std::nullopt, strict);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no label column 'label'; try --infected"), std::string::npos) << e.what();
+  }
+
+  LabelOptions lenient;
+  lenient.allow_missing_label = true;
+  LabelledFlows flows;
+  EXPECT_EQ(flows.Append(filter_csv, std::nullopt, lenient), LabelSource::kNone);
+  EXPECT_EQ(flows.size(), 20u);
+  EXPECT_EQ(flows.positives(), 0u);
+  lenient.fixed_label = 1;
+  EXPECT_EQ(flows.Append(filter_csv, std::nullopt, lenient), LabelSource::kFixed);
+  EXPECT_EQ(flows.Append(std::string(BOTRECON_SHARED_DATA) + "/ctu13/scenario5-virut-head.binetflow", std::nullopt, {}),
+            LabelSource::kColumn);
 }
 
 }  // namespace

@@ -1,0 +1,46 @@
+#include "cli/input_spec.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+namespace botrecon::cli {
+namespace {
+
+TEST(InputSpec, PlainPath) {
+  InputSpec spec = ParseInputSpec("flows.binetflow", "train");
+  EXPECT_EQ(spec.path, "flows.binetflow");
+  EXPECT_FALSE(spec.window);
+  // An '@' without a window is part of the path.
+  EXPECT_EQ(ParseInputSpec("dir@host/flows.csv", "train").path, "dir@host/flows.csv");
+  EXPECT_FALSE(ParseInputSpec("dir@host/flows.csv", "train").window);
+}
+
+TEST(InputSpec, Windows) {
+  InputSpec both = ParseInputSpec("a@b.csv@10:70.5", "train");
+  EXPECT_EQ(both.path, "a@b.csv");
+  ASSERT_TRUE(both.window);
+  EXPECT_EQ(both.window->from_minutes, 10);
+  EXPECT_EQ(both.window->to_minutes, 70.5);
+  InputSpec from = ParseInputSpec("s6.binetflow@70:", "evaluate");
+  EXPECT_EQ(from.path, "s6.binetflow");
+  EXPECT_EQ(from.window->from_minutes, 70);
+  EXPECT_EQ(from.window->to_minutes, -1);
+  InputSpec to = ParseInputSpec("s6.binetflow@:70", "evaluate");
+  EXPECT_EQ(to.window->from_minutes, -1);
+  EXPECT_EQ(to.window->to_minutes, 70);
+}
+
+TEST(InputSpec, BadWindowNamesTheCommand) {
+  try {
+    ParseInputSpec("s6.binetflow@x:70", "evaluate");
+    FAIL();
+  } catch (const core::UsageError& e) {
+    EXPECT_STREQ(e.what(), "evaluate: bad time window 'x:70' in 's6.binetflow@x:70'; expected FROM:TO minutes");
+  }
+  EXPECT_THROW(ParseInputSpec("s6.binetflow@-1:70", "train"), core::UsageError);
+  EXPECT_THROW(ParseInputSpec("s6.binetflow@1:2:3", "train"), core::UsageError);
+}
+
+}  // namespace
+}  // namespace botrecon::cli
