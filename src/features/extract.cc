@@ -8,7 +8,10 @@
 namespace botrecon::features {
 namespace {
 
+inline bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
 std::string_view Trim(std::string_view s) {
+  if (s.empty() || (!IsBlank(s.front()) && !IsBlank(s.back()))) return s;  // the usual case
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -16,6 +19,11 @@ std::string_view Trim(std::string_view s) {
 
 // Missing-value spellings: pandas' and Zeek's ("-", "(empty)").
 bool IsNanText(std::string_view s) {
+  if (s.empty()) return false;
+  switch (s.front()) {
+    case 'n': case 'N': case '-': case '(': break;
+    default: return false;  // digits: the usual case
+  }
   return s == "nan" || s == "NaN" || s == "NAN" || s == "NA" || s == "null" || s == "None" || s == "-" ||
          s == "(empty)";
 }

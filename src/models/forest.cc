@@ -107,6 +107,27 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     key_fields_.push_back({static_cast<uint32_t>(f), static_cast<uint32_t>(word), static_cast<uint32_t>(bit)});
     bit += width;
   }
+  // Direct bin tables for the integer-valued inputs. Set 1: protocol and state
+  // codes (-1..vocabulary size) and ports (-1..65535). Set 2: every input but
+  // the four log/ratio ones (codes, classes, 0/1 flags; dport_known <= 8080).
+  std::array<size_t, FlowEncoder::kMaxFeatures> table_max{};
+  if (encoder_.feature_set() == kFeatureSetGeneralised) {
+    table_max = {7, 3, 8080, 3, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+  } else {
+    table_max = {encoder_.protocols().size(), 65535, 65535, encoder_.states().size(), 0, 0, 0, 0};
+  }
+  for (int f = 0; f < n_features_; ++f) {
+    if (table_max[f] == 0 || split_points_[f].size() >= 0xFFFF) continue;
+    auto& table = bin_table_[f];
+    table.resize(table_max[f] + 2);
+    const auto& points = split_points_[f];
+    size_t bin = 0;
+    for (size_t v = 0; v < table.size(); ++v) {
+      const double value = static_cast<double>(v) - 1.0;
+      while (bin < points.size() && points[bin] < value) ++bin;
+      table[v] = static_cast<uint16_t>(bin);
+    }
+  }
   key_words_ = word + 1 + (bit == 64 ? 1 : 0);  // bit 63 of the last word is the used-slot mark
   if (key_words_ <= 2) {
     key_words_ = 2;
@@ -255,10 +276,19 @@ void Forest::ScoreCachedWords(double* x, size_t n_rows, double* scores) const {
     const double* xr = x + row * stride;
     CacheEntry<kWords> key;
     for (const KeyField& field : key_fields_) {
-      const std::vector<double>& points = split_points_[field.feature];
       // Number of split points below x: decides every "x > threshold" test.
-      key.key[field.word] |= static_cast<uint64_t>(CountBelow(points.data(), points.size(), xr[field.feature]))
-                             << field.shift;
+      const std::vector<uint16_t>& table = bin_table_[field.feature];
+      const double v = xr[field.feature];
+      const double slot = v + 1.0;
+      uint64_t bin;
+      if (slot >= 0 && slot < static_cast<double>(table.size()) &&
+          slot == static_cast<double>(static_cast<size_t>(slot))) {
+        bin = table[static_cast<size_t>(slot)];
+      } else {
+        const std::vector<double>& points = split_points_[field.feature];
+        bin = CountBelow(points.data(), points.size(), v);
+      }
+      key.key[field.word] |= bin << field.shift;
     }
     key.key[kWords - 1] |= 1ULL << 63;
     const CacheEntry<kWords>& entry = table.entries[HashKey<kWords>(key.key) & kMask];

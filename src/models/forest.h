@@ -109,6 +109,9 @@ class Forest : public Model {
     uint32_t shift;
   };
   std::array<std::vector<double>, FlowEncoder::kMaxFeatures> split_points_;
+  // For integer-valued inputs (category codes, ports, port classes, flags): the
+  // bin of every value -1..size-2, at index value + 1, so most bins need no search.
+  std::array<std::vector<uint16_t>, FlowEncoder::kMaxFeatures> bin_table_;
   std::vector<KeyField> key_fields_;
   size_t key_words_ = 0;
   bool cache_usable_ = false;
