@@ -64,7 +64,7 @@ int RunTrainCommand(int argc, char** argv) {
       "botrecon train"};
   app.set_help_flag("-h,--help", "Show this message and exit.");
   std::vector<std::string> inputs;
-  std::string output, model_type = "rforest", type, label_column = "label";
+  std::string output, model_type = "rforest", type, label_column = "label", feature_set = "original";
   int label = -1;
   double from_minutes = -1, to_minutes = -1;
   int jobs = -1;
@@ -73,7 +73,12 @@ int RunTrainCommand(int argc, char** argv) {
   models::SvmParams svm_params;
   std::string log1p = Log1pList(svm_params.transforms);
   app.add_option("inputs", inputs, "Labelled flow files; FILE@FROM:TO keeps rows starting FROM..TO minutes after "
-                 "the file's first row (either bound may be empty)")->required()->expected(1, -1);
+                 "the file's first row (either bound may be empty); FILE#label=0|1 labels every row of that file "
+                 "(both may be combined: FILE#label=1@:70)")->required()->expected(1, -1);
+  app.add_option("--features", feature_set,
+                 "Feature set: original (the Python original's 8 inputs) or generalised (port classes, TCP flags "
+                 "per direction, log-scaled sizes; rforest only)")
+      ->default_str("original");
   app.add_option("-o,--output", output, "Model file to write")->required();
   app.add_option("--model-type", model_type, "Model type: rforest or svm")->default_str("rforest");
   app.add_option("-t,--type", type, "Input type (default: detected)");
@@ -122,6 +127,11 @@ int RunTrainCommand(int argc, char** argv) {
     throw core::UsageError("train: unknown --model-type '" + model_type + "'; expected rforest or svm");
   }
   const bool svm = model_type == "svm";
+  if (feature_set != "original" && feature_set != "generalised") {
+    throw core::UsageError("train: unknown --features '" + feature_set + "'; expected original or generalised");
+  }
+  const bool generalised = feature_set == "generalised";
+  if (svm && generalised) throw core::UsageError("train: --features generalised applies to --model-type rforest only");
   for (const CLI::Option* option : app.get_options()) {
     if (option->count() == 0) continue;
     const std::string& group = option->get_group();
@@ -165,10 +175,22 @@ int RunTrainCommand(int argc, char** argv) {
   if (!exclude_files.empty()) label_options.exclude = &excluded_keys;
   pipeline::LabelledFlows data;
   for (const auto& spec : inputs) {
-    // FILE@FROM:TO: a time window for this file only.
-    InputSpec input_spec = ParseInputSpec(spec, "train");
-    const std::string& input = input_spec.path;
+    // FILE#label=0|1: one label for every row of this file; FILE@FROM:TO: a
+    // time window for this file only (both may be combined: FILE#label=1@:70).
+    std::string rest = spec;
     pipeline::LabelOptions file_options = label_options;
+    if (size_t hash = rest.rfind("#label="); hash != std::string::npos) {
+      const std::string after = rest.substr(hash + 7);
+      const size_t value_end = after.find('@');
+      const std::string value = after.substr(0, value_end);
+      if (value != "0" && value != "1") {
+        throw core::UsageError("train: bad per-file label '" + value + "' in '" + spec + "'; expected #label=0 or #label=1");
+      }
+      file_options.fixed_label = value == "1" ? 1 : 0;
+      rest = rest.substr(0, hash) + (value_end == std::string::npos ? "" : after.substr(value_end));
+    }
+    InputSpec input_spec = ParseInputSpec(rest, "train");
+    const std::string& input = input_spec.path;
     if (input_spec.window) {
       file_options.from_minutes = input_spec.window->from_minutes;
       file_options.to_minutes = input_spec.window->to_minutes;
@@ -181,10 +203,11 @@ int RunTrainCommand(int argc, char** argv) {
   }
   if (data.size() == 0) throw core::InputError("train: no training rows");
   const auto& flows = data.flows();
-  models::FlowEncoder encoder = models::FlowEncoder::Fit(flows.proto, flows.state);
+  models::FlowEncoder encoder =
+      generalised ? models::FlowEncoder::Generalised() : models::FlowEncoder::Fit(flows.proto, flows.state);
   models::Dataset dataset;
   dataset.n_rows = data.size();
-  dataset.n_features = models::FlowEncoder::kNumFeatures;
+  dataset.n_features = encoder.n_features();
   dataset.x.resize(dataset.n_rows * dataset.n_features);
   encoder.EncodeBlock(flows, 0, flows.num_rows, dataset.x.data());
   dataset.y = data.labels();
@@ -206,8 +229,8 @@ int RunTrainCommand(int argc, char** argv) {
     return 0;
   }
   if (!quiet) {
-    std::fprintf(stderr, "[%6.1fs] training %d trees on %zu rows (%zu botnet) with %d threads, seed %llu\n", elapsed(),
-                 params.n_trees, data.size(), data.positives(), params.threads,
+    std::fprintf(stderr, "[%6.1fs] training %d trees on %zu rows (%zu botnet), features %s, with %d threads, seed %llu\n",
+                 elapsed(), params.n_trees, data.size(), data.positives(), feature_set.c_str(), params.threads,
                  static_cast<unsigned long long>(params.seed));
   }
   const bool tty = !quiet && isatty(STDERR_FILENO);

@@ -43,7 +43,7 @@ std::optional<TreeDefect> CheckTree(std::span<const TreeNode> nodes, int n_featu
 }
 
 Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees, double threshold)
-    : encoder_(std::move(encoder)), threshold_(threshold) {
+    : n_features_(encoder.n_features()), encoder_(std::move(encoder)), threshold_(threshold) {
   if (trees.empty()) throw std::invalid_argument("forest has no trees");
   if (!std::isfinite(threshold)) throw std::invalid_argument("forest threshold not finite");
   size_t total = 0;
@@ -71,7 +71,7 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     for (size_t pos = 0; pos < order.size(); ++pos) {
       const TreeNode& node = src[order[pos]];
       if (node.feature < 0) {
-        nodes_.push_back({node.value, static_cast<uint32_t>(pos), kSentinelSlot});
+        nodes_.push_back({node.value, static_cast<uint32_t>(pos), static_cast<uint32_t>(n_features_)});
       } else {
         nodes_.push_back({node.threshold, static_cast<uint32_t>(order.size()), static_cast<uint32_t>(node.feature)});
         order.push_back(node.left);
@@ -87,19 +87,36 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
   tree_offset_.push_back(nodes_.size());
   // Split points per feature, for the score cache.
   for (const Node& node : nodes_) {
-    if (node.feature < static_cast<uint32_t>(FlowEncoder::kNumFeatures)) split_points_[node.feature].push_back(node.threshold);
+    if (node.feature < static_cast<uint32_t>(n_features_)) split_points_[node.feature].push_back(node.threshold);
   }
   cache_usable_ = true;
-  for (auto& points : split_points_) {
+  size_t word = 0, bit = 0;
+  for (int f = 0; f < n_features_; ++f) {
+    auto& points = split_points_[f];
     std::sort(points.begin(), points.end());
     points.erase(std::unique(points.begin(), points.end()), points.end());
     if (points.size() >= 0xFFFF) cache_usable_ = false;
+    if (points.empty()) continue;  // bin always 0
+    // Bins are 0..points.size(): bits to hold points.size().
+    size_t width = 0;
+    while ((size_t{1} << width) <= points.size()) ++width;
+    if (bit + width > 64) {
+      ++word;
+      bit = 0;
+    }
+    key_fields_.push_back({static_cast<uint32_t>(f), static_cast<uint32_t>(word), static_cast<uint32_t>(bit)});
+    bit += width;
   }
-  // Direct bin tables for the integer-valued inputs: protocol and state codes
-  // (-1..vocabulary size) and ports (-1..65535).
-  const std::array<size_t, FlowEncoder::kNumFeatures> table_max{encoder_.protocols().size(), 65535, 65535,
-                                                                encoder_.states().size(), 0, 0, 0, 0};
-  for (int f = 0; f < FlowEncoder::kNumFeatures; ++f) {
+  // Direct bin tables for the integer-valued inputs. Set 1: protocol and state
+  // codes (-1..vocabulary size) and ports (-1..65535). Set 2: every input but
+  // the four log/ratio ones (codes, classes, 0/1 flags; dport_known <= 8080).
+  std::array<size_t, FlowEncoder::kMaxFeatures> table_max{};
+  if (encoder_.feature_set() == kFeatureSetGeneralised) {
+    table_max = {7, 3, 8080, 3, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+  } else {
+    table_max = {encoder_.protocols().size(), 65535, 65535, encoder_.states().size(), 0, 0, 0, 0};
+  }
+  for (int f = 0; f < n_features_; ++f) {
     if (table_max[f] == 0 || split_points_[f].size() >= 0xFFFF) continue;
     auto& table = bin_table_[f];
     table.resize(table_max[f] + 2);
@@ -110,6 +127,14 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
       while (bin < points.size() && points[bin] < value) ++bin;
       table[v] = static_cast<uint16_t>(bin);
     }
+  }
+  key_words_ = word + 1 + (bit == 64 ? 1 : 0);  // bit 63 of the last word is the used-slot mark
+  if (key_words_ <= 2) {
+    key_words_ = 2;
+  } else if (key_words_ <= 4) {
+    key_words_ = 4;
+  } else {
+    cache_usable_ = false;
   }
   const char* no_cache = std::getenv("BOTRECON_NO_SCORE_CACHE");
   if (no_cache != nullptr && std::string_view(no_cache) == "1") cache_usable_ = false;
@@ -128,7 +153,7 @@ std::vector<TreeNode> Forest::tree_nodes(size_t tree) const {
     const Node& node = nodes_[idx];
     TreeNode tn;
     tn.value = node_value_[idx];
-    if (node.feature != kSentinelSlot) {
+    if (node.feature != static_cast<uint32_t>(n_features_)) {
       tn.feature = static_cast<int32_t>(node.feature);
       tn.left = node.left;
       tn.right = node.left + 1;
@@ -185,7 +210,8 @@ void Forest::ScoreBlock(const double* x, size_t n_rows, double* scores) const {
   // tree is fetched into cache once per block.
   const size_t trees = n_trees();
   for (size_t t = 0; t < trees; ++t) {
-    WalkTree<24, 4>(nodes_.data() + tree_offset_[t], tree_depth_[t], kSentinelSlot, x, kRowStride, n_rows, scores);
+    WalkTree<24, 4>(nodes_.data() + tree_offset_[t], tree_depth_[t], static_cast<uint32_t>(n_features_), x,
+                    row_stride(), n_rows, scores);
   }
   const auto divisor = static_cast<double>(trees);
   for (size_t row = 0; row < n_rows; ++row) scores[row] /= divisor;
@@ -193,16 +219,17 @@ void Forest::ScoreBlock(const double* x, size_t n_rows, double* scores) const {
 
 namespace {
 
+template <size_t kWords>
 struct CacheEntry {
-  uint64_t key0 = 0;
-  uint64_t key1 = 0;  // 0 = empty (real keys have bit 63 set)
+  uint64_t key[kWords] = {};  // all 0 = empty (real keys have bit 63 of the last word set)
   double score = 0;
 };
 
+template <size_t kWords>
 struct ScoreCacheTable {
-  static constexpr size_t kSlots = size_t{1} << 16;  // 1.5 MB per thread
+  static constexpr size_t kSlots = size_t{1} << 16;  // 1.5 MB (2 words) or 2.5 MB (4 words) per thread
   uint64_t owner = 0;
-  std::vector<CacheEntry> entries;
+  std::vector<CacheEntry<kWords>> entries;
 };
 
 // Number of points below x (std::lower_bound), without data-dependent branches.
@@ -224,46 +251,55 @@ uint64_t MixKey(uint64_t a, uint64_t b) {
   return h ^ (h >> 29);
 }
 
+template <size_t kWords>
+uint64_t HashKey(const uint64_t* key) {
+  uint64_t h = MixKey(key[0], key[1]);
+  for (size_t w = 2; w < kWords; ++w) h = MixKey(h, key[w]);
+  return h;
+}
+
 }  // namespace
 
-void Forest::ScoreCached(double* x, size_t n_rows, double* scores) const {
-  thread_local ScoreCacheTable table;
+template <size_t kWords>
+void Forest::ScoreCachedWords(double* x, size_t n_rows, double* scores) const {
+  thread_local ScoreCacheTable<kWords> table;
   if (table.owner != cache_id_) {
-    table.entries.assign(ScoreCacheTable::kSlots, CacheEntry{});
+    table.entries.assign(ScoreCacheTable<kWords>::kSlots, CacheEntry<kWords>{});
     table.owner = cache_id_;
   }
-  constexpr size_t kMask = ScoreCacheTable::kSlots - 1;
+  constexpr size_t kMask = ScoreCacheTable<kWords>::kSlots - 1;
+  const size_t stride = row_stride();
   std::vector<uint32_t> miss_rows;
-  std::vector<std::pair<uint64_t, uint64_t>> miss_keys;
+  std::vector<CacheEntry<kWords>> miss_keys;
   size_t misses = 0;
   for (size_t row = 0; row < n_rows; ++row) {
-    const double* xr = x + row * kRowStride;
-    uint16_t bins[FlowEncoder::kNumFeatures];
-    for (int f = 0; f < FlowEncoder::kNumFeatures; ++f) {
+    const double* xr = x + row * stride;
+    CacheEntry<kWords> key;
+    for (const KeyField& field : key_fields_) {
       // Number of split points below x: decides every "x > threshold" test.
-      const std::vector<uint16_t>& table = bin_table_[f];
-      const double v = xr[f];
+      const std::vector<uint16_t>& table = bin_table_[field.feature];
+      const double v = xr[field.feature];
       const double slot = v + 1.0;
-      if (slot >= 0 && slot < static_cast<double>(table.size()) && slot == static_cast<double>(static_cast<size_t>(slot))) {
-        bins[f] = table[static_cast<size_t>(slot)];
+      uint64_t bin;
+      if (slot >= 0 && slot < static_cast<double>(table.size()) &&
+          slot == static_cast<double>(static_cast<size_t>(slot))) {
+        bin = table[static_cast<size_t>(slot)];
       } else {
-        const std::vector<double>& points = split_points_[f];
-        bins[f] = static_cast<uint16_t>(CountBelow(points.data(), points.size(), v));
+        const std::vector<double>& points = split_points_[field.feature];
+        bin = CountBelow(points.data(), points.size(), v);
       }
+      key.key[field.word] |= bin << field.shift;
     }
-    uint64_t key0, key1;
-    std::memcpy(&key0, bins, 8);
-    std::memcpy(&key1, bins + 4, 8);
-    key1 |= 1ULL << 63;  // bins < 0xFFFF, so bit 63 is free: marks the slot used
-    CacheEntry& entry = table.entries[MixKey(key0, key1) & kMask];
-    if (entry.key1 == key1 && entry.key0 == key0) {
+    key.key[kWords - 1] |= 1ULL << 63;
+    const CacheEntry<kWords>& entry = table.entries[HashKey<kWords>(key.key) & kMask];
+    if (std::equal(entry.key, entry.key + kWords, key.key)) {
       scores[row] = entry.score;
       continue;
     }
     // Compact the missing rows to the front of the buffer (row >= misses).
-    if (misses != row) std::memcpy(x + misses * kRowStride, xr, kRowStride * sizeof(double));
+    if (misses != row) std::memcpy(x + misses * stride, xr, stride * sizeof(double));
     miss_rows.push_back(static_cast<uint32_t>(row));
-    miss_keys.emplace_back(key0, key1);
+    miss_keys.push_back(key);
     ++misses;
   }
   if (misses == 0) return;
@@ -271,27 +307,38 @@ void Forest::ScoreCached(double* x, size_t n_rows, double* scores) const {
   ScoreBlock(x, misses, miss_scores.data());
   for (size_t m = 0; m < misses; ++m) {
     scores[miss_rows[m]] = miss_scores[m];
-    auto [key0, key1] = miss_keys[m];
-    table.entries[MixKey(key0, key1) & kMask] = CacheEntry{key0, key1, miss_scores[m]};
+    CacheEntry<kWords>& entry = table.entries[HashKey<kWords>(miss_keys[m].key) & kMask];
+    entry = miss_keys[m];
+    entry.score = miss_scores[m];
+  }
+}
+
+void Forest::ScoreCached(double* x, size_t n_rows, double* scores) const {
+  if (key_words_ == 2) {
+    ScoreCachedWords<2>(x, n_rows, scores);
+  } else {
+    ScoreCachedWords<4>(x, n_rows, scores);
   }
 }
 
 void Forest::PredictRows(const double* x, size_t n_rows, double* scores) const {
-  std::vector<double> buffer(std::min(n_rows, kBlockRows) * kRowStride);
+  const size_t stride = row_stride();
+  const size_t n = static_cast<size_t>(n_features_);
+  std::vector<double> buffer(std::min(n_rows, kBlockRows) * stride);
   for (size_t begin = 0; begin < n_rows; begin += kBlockRows) {
     const size_t count = std::min(kBlockRows, n_rows - begin);
     for (size_t i = 0; i < count; ++i) {
-      std::copy_n(x + (begin + i) * FlowEncoder::kNumFeatures, FlowEncoder::kNumFeatures, &buffer[i * kRowStride]);
-      buffer[i * kRowStride + kSentinelSlot] = -std::numeric_limits<double>::infinity();
+      std::copy_n(x + (begin + i) * n, n, &buffer[i * stride]);
+      buffer[i * stride + n] = -std::numeric_limits<double>::infinity();
     }
     ScoreBlock(buffer.data(), count, scores + begin);
   }
 }
 
 double Forest::PredictRow(const double* x) const {
-  double row[kRowStride];
-  std::copy_n(x, FlowEncoder::kNumFeatures, row);
-  row[kSentinelSlot] = -std::numeric_limits<double>::infinity();
+  double row[FlowEncoder::kMaxFeatures + 1];
+  std::copy_n(x, n_features_, row);
+  row[n_features_] = -std::numeric_limits<double>::infinity();
   double score = 0;
   ScoreBlock(row, 1, &score);
   return score;
@@ -302,12 +349,13 @@ void Forest::Score(const features::FlowBatch& batch, std::span<double> scores) c
     throw core::InternalError("Forest::Score: " + std::to_string(scores.size()) + " scores for " +
                               std::to_string(batch.num_rows) + " rows");
   }
-  std::vector<double> buffer(std::min(batch.num_rows, kBlockRows) * kRowStride);
+  const size_t stride = row_stride();
+  std::vector<double> buffer(std::min(batch.num_rows, kBlockRows) * stride);
   for (size_t begin = 0; begin < batch.num_rows; begin += kBlockRows) {
     const size_t count = std::min(kBlockRows, batch.num_rows - begin);
-    encoder_.EncodeBlock(batch, begin, count, buffer.data(), kRowStride);
+    encoder_.EncodeBlock(batch, begin, count, buffer.data(), stride);
     for (size_t i = 0; i < count; ++i) {
-      buffer[i * kRowStride + kSentinelSlot] = -std::numeric_limits<double>::infinity();
+      buffer[i * stride + n_features_] = -std::numeric_limits<double>::infinity();
     }
     if (cache_usable_) {
       ScoreCached(buffer.data(), count, scores.data() + begin);

@@ -51,16 +51,17 @@ class Forest : public Model {
   // Fastest with batches of several thousand rows (see kBlockRows).
   void Score(const features::FlowBatch& batch, std::span<double> scores) const override;
 
-  // Score of one encoded row x[0..FlowEncoder::kNumFeatures).
+  // Score of one encoded row x[0..n_features()).
   double PredictRow(const double* x) const;
-  // Scores `n_rows` encoded rows stored row-major (kNumFeatures values each).
+  // Scores `n_rows` encoded rows stored row-major (n_features() values each).
   void PredictRows(const double* x, size_t n_rows, double* scores) const;
 
   size_t n_trees() const { return tree_offset_.size() - 1; }
   size_t n_nodes() const { return nodes_.size(); }
   // Longest root-to-leaf path (in edges) over all trees.
   int max_depth() const;
-  int n_features() const { return FlowEncoder::kNumFeatures; }
+  // Inputs per row: those of the encoder's feature set.
+  int n_features() const { return n_features_; }
   const FlowEncoder& encoder() const { return encoder_; }
   // Nodes of one tree in breadth-first order, children of a node adjacent
   // (leaves have left = right = 0, threshold = 0). Building a forest from these
@@ -71,15 +72,14 @@ class Forest : public Model {
   // Rows are evaluated from a buffer with one extra slot per row holding
   // -infinity: leaves test that slot against their value, so a leaf is a node
   // that always stays where it is and traversal needs no leaf test.
-  static constexpr int kSentinelSlot = FlowEncoder::kNumFeatures;
-  static constexpr size_t kRowStride = FlowEncoder::kNumFeatures + 1;
+  // The sentinel is slot n_features() of a row; rows are n_features() + 1 apart.
   // Rows encoded and scored together. Large, because a block goes through each
   // tree in turn, and a tree of a few thousand nodes must serve many rows to
   // pay for bringing it into cache (8192 rows: ~600 KB of inputs, in L2).
   static constexpr size_t kBlockRows = 8192;
 
   // 16 bytes. Internal: next = left + (x[feature] > threshold), right = left + 1.
-  // Leaf: feature = kSentinelSlot, threshold = P(botnet), left = itself.
+  // Leaf: feature = n_features() (the sentinel slot), threshold = P(botnet), left = itself.
   struct Node {
     double threshold;
     uint32_t left;
@@ -87,22 +87,36 @@ class Forest : public Model {
   };
 
   void ScoreBlock(const double* x, size_t n_rows, double* scores) const;
-  // Scores a block of encoded rows (kRowStride apart, sentinel set) through
+  // Scores a block of encoded rows (row_stride() apart, sentinel set) through
   // the per-thread score cache; misses go to ScoreBlock.
   void ScoreCached(double* x, size_t n_rows, double* scores) const;
+  template <size_t kWords>
+  void ScoreCachedWords(double* x, size_t n_rows, double* scores) const;
+  size_t row_stride() const { return static_cast<size_t>(n_features_) + 1; }
 
   // Exact score cache. A row's path through every tree depends only on which
   // interval between consecutive split thresholds each input falls in, so
-  // rows with the same interval ("bin") vector have the same score. The bin
-  // vector (8 x 16 bits) keys a small direct-mapped per-thread table. Disabled
-  // (cache_usable_ = false) when a feature has more than 65,534 thresholds, and
-  // by the environment variable BOTRECON_NO_SCORE_CACHE=1.
-  std::array<std::vector<double>, FlowEncoder::kNumFeatures> split_points_;
-  // For integer-valued inputs (category codes, ports): the bin of every value
-  // -1..size-2, at index value + 1, so most bins need no search.
-  std::array<std::vector<uint16_t>, FlowEncoder::kNumFeatures> bin_table_;
+  // rows with the same interval ("bin") vector have the same score. The bins
+  // of the inputs that have split points, packed with just enough bits each
+  // (key_fields_), form a key of 2 or 4 64-bit words (key_words_; the top bit
+  // of the last word marks a used slot) into a small direct-mapped per-thread
+  // table. Disabled (cache_usable_ = false) when an input has more than 65,534
+  // thresholds or the bins need more than 255 bits, and by the environment
+  // variable BOTRECON_NO_SCORE_CACHE=1.
+  struct KeyField {
+    uint32_t feature;
+    uint32_t word;
+    uint32_t shift;
+  };
+  std::array<std::vector<double>, FlowEncoder::kMaxFeatures> split_points_;
+  // For integer-valued inputs (category codes, ports, port classes, flags): the
+  // bin of every value -1..size-2, at index value + 1, so most bins need no search.
+  std::array<std::vector<uint16_t>, FlowEncoder::kMaxFeatures> bin_table_;
+  std::vector<KeyField> key_fields_;
+  size_t key_words_ = 0;
   bool cache_usable_ = false;
   uint64_t cache_id_ = 0;  // distinguishes forests in the thread-local tables
+  int n_features_ = FlowEncoder::kNumFeatures;
 
   FlowEncoder encoder_;
   double threshold_;

@@ -55,6 +55,7 @@ std::vector<std::string> ReadVocabulary(ModelReader& in, bool lower_case, const 
 
 void WriteFeatureSet(ModelWriter& out, const FlowEncoder& encoder) {
   out.U32(encoder.feature_set());
+  if (encoder.feature_set() == kFeatureSetGeneralised) return;  // fixed codes, no vocabularies
   WriteVocabulary(out, encoder.protocols());
   WriteVocabulary(out, encoder.states());
 }
@@ -62,9 +63,10 @@ void WriteFeatureSet(ModelWriter& out, const FlowEncoder& encoder) {
 FlowEncoder ReadFeatureSet(ModelReader& in) {
   const size_t at = in.offset();
   const uint32_t feature_set = in.U32("feature set");
+  if (feature_set == kFeatureSetGeneralised) return FlowEncoder::Generalised();
   if (feature_set != kFeatureSetOriginal) {
     in.Fail(at, "unsupported feature set " + std::to_string(feature_set) + " (this build knows " +
-                    std::to_string(kFeatureSetOriginal) + ")");
+                    std::to_string(kFeatureSetOriginal) + " and " + std::to_string(kFeatureSetGeneralised) + ")");
   }
   std::vector<std::string> protocols = ReadVocabulary(in, true, "protocol vocabulary");
   std::vector<std::string> states = ReadVocabulary(in, false, "state vocabulary");
@@ -141,7 +143,7 @@ std::unique_ptr<Model> ReadForestBody(ModelReader& in, const ModelHeader& header
       node.threshold = in.F64("node threshold");
       node.value = in.F64("node value");
     }
-    if (auto defect = CheckTree(nodes, FlowEncoder::kNumFeatures)) {
+    if (auto defect = CheckTree(nodes, encoder.n_features())) {
       in.Fail(first_node + defect->node * kNodeBytes,
               "tree " + std::to_string(t) + " node " + std::to_string(defect->node) + ": " + defect->what);
     }

@@ -5,8 +5,10 @@
 //   type        string   model type name ("rforest", "svm"), selects the body format
 //   score kind  u32      0 = probability, 1 = decision value
 //   threshold   f64      a host is reported when its mean score is >= this
-//   feature set u32      1 = FlowEncoder, followed by its two vocabularies:
-//                        u32 count, then count strings (protocols, then states)
+//   feature set u32      1 = FlowEncoder's original set, followed by its two
+//                        vocabularies: u32 count, then count strings (protocols,
+//                        then states); 2 = the generalised set (fixed codes,
+//                        nothing follows; rforest only: 19 inputs)
 //   body                 per type; "rforest": u32 tree count, then per tree a
 //                        u32 node count and 28-byte nodes (i32 feature, -1 = leaf;
 //                        u32 left; u32 right; f64 threshold; f64 value)

@@ -78,6 +78,9 @@ double RbfKernel(const double* a, const double* b, size_t n, double gamma) {
 
 KernelSvm::KernelSvm(FlowEncoder encoder, KernelSvmParts parts, double threshold)
     : encoder_(std::move(encoder)), parts_(std::move(parts)), threshold_(threshold) {
+  if (encoder_.feature_set() != kFeatureSetOriginal) {
+    throw std::invalid_argument("svm: only feature set " + std::to_string(kFeatureSetOriginal) + " is supported");
+  }
   if (auto defect = CheckKernelSvmParts(parts_)) throw std::invalid_argument("svm: " + *defect);
   if (!std::isfinite(threshold_)) throw std::invalid_argument("svm: threshold not finite");
   const size_t m = n_components();

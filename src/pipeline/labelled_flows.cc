@@ -41,7 +41,7 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 }
 
 int FindDstColumn(const io::Schema& schema) {
-  for (const char* name : {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr"}) {
+  for (const char* name : {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr", "id.resp_h"}) {
     int idx = FindColumn(schema, name);
     if (idx >= 0) return idx;
   }
@@ -94,7 +94,10 @@ int ParseLabel(std::string_view text) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
   while (!s.empty() && s.front() == ' ') s.erase(0, 1);
   if (s.find("from-botnet") != std::string::npos) return 1;
-  if (s == "1" || s == "1.0" || s == "true" || s == "botnet" || s.rfind("malicious", 0) == 0) return 1;
+  if (s == "1" || s == "1.0" || s == "true" || s == "botnet" || s.rfind("malicious", 0) == 0 ||
+      s.rfind("malware", 0) == 0) {
+    return 1;
+  }
   return 0;
 }
 

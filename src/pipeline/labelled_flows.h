@@ -42,8 +42,9 @@ std::string FlowKey(std::string_view srcaddr, std::string_view dstaddr, const fe
 // Keys of every flow in `path` (which needs a destination address column).
 std::unordered_set<std::string> LoadFlowKeys(const std::string& path, std::optional<io::InputType> type);
 
-// 1 if a label marks a botnet flow: CTU-13's "From-Botnet" labels, "malicious",
-// "botnet", "1", "true" (case-insensitive); 0 for anything else.
+// 1 if a label marks a botnet flow: CTU-13's "From-Botnet" labels, labels
+// starting with "malicious" or "malware" (Stratosphere/IoT-23/slips), "botnet",
+// "1", "true" (case-insensitive); 0 for anything else.
 int ParseLabel(std::string_view text);
 
 // Parses a start time: epoch seconds, or "YYYY/MM/DD HH:MM:SS[.ffffff]" (also

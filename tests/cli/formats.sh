@@ -20,9 +20,11 @@ for model in $models; do
       expect_eq "$(cut -d, -f2,4 "$TMP/out.csv" | md5sum)" "$(cut -d, -f2,4 "$TMP/ref-$model.csv" | md5sum)" \
         "$model, test.$ext ${how:-(detected)}: same hosts and counts"
       # Scores: identical, except that json, xlsx and txt store some durations with
-      # fewer digits than test.csv, which moves svm decision values by < 1e-9.
+      # fewer digits than test.csv, which moves svm decision values by < 1e-9;
+      # rforest-experimental splits on log(1 + duration) finely enough that one
+      # rounded duration in test.txt crosses a split (147.32.84.165 moves by 0.0011).
       tol=0
-      case "$model:$ext" in svm:json | svm:xlsx | svm:txt) tol=1e-9 ;; esac
+      case "$model:$ext" in svm:json | svm:xlsx | svm:txt) tol=1e-9 ;; rforest-experimental:txt) tol=0.01 ;; esac
       paste -d, <(cut -d, -f3 "$TMP/out.csv") <(cut -d, -f3 "$TMP/ref-$model.csv") |
         awk -F, -v tol="$tol" 'NR > 1 { d = $1 - $2; if (d < 0) d = -d; if (d > tol) bad = 1 } END { exit bad }' &&
         pass || fail "$model, test.$ext ${how:-(detected)}: scores differ from test.csv by more than $tol"

@@ -6,6 +6,8 @@
 #include "io/reader.h"
 #include "models/forest.h"
 #include "models/registry.h"
+#include "models/train/forest_trainer.h"
+#include "pipeline/labelled_flows.h"
 
 namespace botrecon::models {
 namespace {
@@ -34,7 +36,7 @@ TEST(ForestCache, CachedScoresEqualUncachedOnRealFlows) {
     std::vector<double> cached(flows.num_rows), again(flows.num_rows), direct(flows.num_rows);
     forest->Score(flows, cached);
     forest->Score(flows, again);  // now mostly cache hits
-    std::vector<double> x(flows.num_rows * FlowEncoder::kNumFeatures);
+    std::vector<double> x(flows.num_rows * forest->n_features());
     forest->encoder().EncodeBlock(flows, 0, flows.num_rows, x.data());
     forest->PredictRows(x.data(), flows.num_rows, direct.data());
     for (size_t r = 0; r < flows.num_rows; ++r) {
@@ -46,6 +48,49 @@ TEST(ForestCache, CachedScoresEqualUncachedOnRealFlows) {
   }
   EXPECT_EQ(rows, 60000u);
   EXPECT_GT(positives, 0u);  // the comparison covers both classes
+}
+
+// Feature set 2 (19 inputs, keys of more than 128 bits when thresholds are
+// many): a forest trained here on scenario 11, scored on scenario 6's start.
+TEST(ForestCache, CachedScoresEqualUncachedWithGeneralisedFeatures) {
+  const std::string data = std::string(BOTRECON_SHARED_DATA) + "/ctu13/";
+  pipeline::LabelledFlows train;
+  train.Append(data + "scenario11-rbot.binetflow", std::nullopt, pipeline::LabelOptions{});
+  const FlowEncoder encoder = FlowEncoder::Generalised();
+  Dataset dataset;
+  dataset.n_rows = train.size();
+  dataset.n_features = encoder.n_features();
+  dataset.x.resize(dataset.n_rows * dataset.n_features);
+  encoder.EncodeBlock(train.flows(), 0, dataset.n_rows, dataset.x.data());
+  dataset.y = train.labels();
+  ForestParams params;
+  params.n_trees = 8;
+  params.threads = 2;
+  auto forest = TrainForest(dataset, encoder, params);
+  ASSERT_EQ(forest->n_features(), 19);
+
+  pipeline::LabelledFlows test;
+  pipeline::LabelOptions window;
+  window.to_minutes = 5;
+  test.Append(data + "scenario6-menti-first100min.binetflow", std::nullopt, window);
+  const features::FlowBatch& flows = test.flows();
+  // Both test sets: scenario 6 (mostly unseen values) and scenario 11 (both classes).
+  for (const features::FlowBatch* batch : {&flows, &train.flows()}) {
+    const size_t n = batch->num_rows;
+    std::vector<double> cached(n), again(n), direct(n);
+    forest->Score(*batch, cached);
+    forest->Score(*batch, again);
+    std::vector<double> x(n * forest->n_features());
+    forest->encoder().EncodeBlock(*batch, 0, n, x.data());
+    forest->PredictRows(x.data(), n, direct.data());
+    size_t positives = 0;
+    for (size_t r = 0; r < n; ++r) {
+      ASSERT_EQ(cached[r], direct[r]) << "row " << r;
+      ASSERT_EQ(again[r], direct[r]) << "row " << r;
+      positives += direct[r] >= 0.5;
+    }
+    if (batch == &train.flows()) EXPECT_GT(positives, 0u);
+  }
 }
 
 }  // namespace

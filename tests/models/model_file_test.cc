@@ -148,8 +148,8 @@ TEST(ModelFile, ErrorMessagesNameFileOffsetAndProblem) {
   EXPECT_EQ(LoadError(bytes), "m.brm: offset 27: threshold not finite");
 
   bytes = good;
-  PutU32(bytes, kFeatureSetOffset, 2);
-  EXPECT_EQ(LoadError(bytes), "m.brm: offset 35: unsupported feature set 2 (this build knows 1)");
+  PutU32(bytes, kFeatureSetOffset, 3);
+  EXPECT_EQ(LoadError(bytes), "m.brm: offset 35: unsupported feature set 3 (this build knows 1 and 2)");
 
   bytes = good;
   bytes[kProtocolsOffset + 4 + 4] = 'T';
@@ -364,6 +364,50 @@ TEST(KernelSvmModelFile, ErrorMessagesNameFileOffsetAndProblem) {
 
   bytes = good + "x";
   EXPECT_EQ(LoadError(bytes), "m.brm: offset 432: 1 unexpected bytes after the model");
+}
+
+}  // namespace
+}  // namespace botrecon::models
+
+namespace botrecon::models {
+namespace {
+
+TEST(ModelFileGeneralised, RoundTripKeepsFeatureSetTwo) {
+  // Uses inputs beyond the original set's 8 (feature 15 = log_dur, 13 = dst_rst).
+  std::vector<std::vector<TreeNode>> trees = {
+      {TreeNode{15, 1, 2, 0.7, 0.4}, TreeNode{-1, 0, 0, 0, 0.25}, TreeNode{13, 3, 4, 0.5, 0.7},
+       TreeNode{-1, 0, 0, 0, 1.0}, TreeNode{-1, 0, 0, 0, 0.0}},
+  };
+  const Forest forest(FlowEncoder::Generalised(), trees);
+  const std::string bytes = SerializeModel(forest);
+  // Feature set id 2 right after the header, and no vocabularies after it.
+  EXPECT_EQ(static_cast<uint8_t>(bytes[kFeatureSetOffset]), 2);
+  EXPECT_EQ(bytes.size(), kFeatureSetOffset + 4 + 4 + 4 + 5 * 28);
+  auto loaded = LoadModel(bytes, "m.brm");
+  const auto* back = dynamic_cast<const Forest*>(loaded.get());
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(back->encoder().feature_set(), kFeatureSetGeneralised);
+  EXPECT_EQ(back->n_features(), 19);
+  EXPECT_EQ(back->tree_nodes(0), forest.tree_nodes(0));
+  EXPECT_EQ(SerializeModel(*back), bytes);
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    EXPECT_THROW(LoadModel(bytes.substr(0, cut), "m.brm"), core::ModelFormatError) << cut;
+  }
+}
+
+TEST(ModelFileGeneralised, FeatureIndexBeyondTheSetIsRejected) {
+  // Feature 8 is fine in set 2 but out of range in set 1.
+  std::vector<std::vector<TreeNode>> trees = {
+      {TreeNode{8, 1, 2, 0.5, 0.5}, TreeNode{-1, 0, 0, 0, 0}, TreeNode{-1, 0, 0, 0, 1}}};
+  std::string bytes = SerializeModel(Forest(FlowEncoder::Generalised(), trees));
+  EXPECT_NO_THROW(LoadModel(bytes, "m.brm"));
+  EXPECT_THROW(Forest(FlowEncoder(), trees), std::invalid_argument);
+  std::vector<std::vector<TreeNode>> too_far = {
+      {TreeNode{19, 1, 2, 0.5, 0.5}, TreeNode{-1, 0, 0, 0, 0}, TreeNode{-1, 0, 0, 0, 1}}};
+  EXPECT_THROW(Forest(FlowEncoder::Generalised(), too_far), std::invalid_argument);
+  // An unknown feature set id is a format error.
+  bytes[kFeatureSetOffset] = 3;
+  EXPECT_THROW(LoadModel(bytes, "m.brm"), core::ModelFormatError);
 }
 
 }  // namespace

@@ -264,7 +264,7 @@ class TreeBuilder {
   std::vector<TreeNode> nodes_;
 };
 
-void Validate(const Dataset& data, const ForestParams& params) {
+void Validate(const Dataset& data, const ForestParams& params, int n_features) {
   auto fail = [](const std::string& what) { throw core::UsageError("forest training: " + what); };
   if (params.n_trees < 1) fail("n_trees must be at least 1");
   if (params.max_depth < 0) fail("max_depth must be >= 0 (0 = unlimited)");
@@ -276,8 +276,9 @@ void Validate(const Dataset& data, const ForestParams& params) {
   if (!(params.class_weight_positive > 0) || !std::isfinite(params.class_weight_positive)) {
     fail("class_weight_positive must be a positive number");
   }
-  if (data.n_features != FlowEncoder::kNumFeatures) {
-    fail("expected " + std::to_string(FlowEncoder::kNumFeatures) + " features, got " + std::to_string(data.n_features));
+  if (data.n_features != n_features) {
+    fail("expected " + std::to_string(n_features) + " features (the encoder's feature set), got " +
+         std::to_string(data.n_features));
   }
   if (data.n_rows == 0) fail("no training rows");
   if (data.n_rows >= (size_t{1} << 30)) fail("too many training rows");
@@ -301,7 +302,7 @@ void Validate(const Dataset& data, const ForestParams& params) {
 
 std::unique_ptr<Forest> TrainForest(const Dataset& data, FlowEncoder encoder, const ForestParams& params,
                                     std::function<void(int trees_done)> progress) {
-  Validate(data, params);
+  Validate(data, params, encoder.n_features());
   const Presorted pre = Presort(data);
   const auto n_trees = static_cast<size_t>(params.n_trees);
   std::vector<std::vector<TreeNode>> trees(n_trees);

@@ -34,7 +34,7 @@ struct Dataset {
 };
 
 // Trains a forest whose inputs are `encoder`'s (data.n_features must equal
-// FlowEncoder::kNumFeatures). `progress`, when given, is called on the calling
+// encoder.n_features()). `progress`, when given, is called on the calling
 // thread with 1, 2, ... n_trees as trees complete. Throws core::UsageError for
 // invalid parameters or data (NaN or -infinity values, labels other than 0/1); an exception
 // from `progress` stops training and propagates.

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Rebuilds the built-in model files from the labelled flows in ../shared/data:
+#   models/rforest.brm               (README "rforest", models/rforest.md)
+#   models/rforest-experimental.brm  (models/rforest-experimental.md)
+# usage: tools/train-builtin-models.sh [BOTRECON [DATA_DIR]]
+# then re-run cmake and rebuild to embed them. Deterministic (seed 1, any -j).
+set -eu
+cd "$(dirname "$0")/.."
+B=${1:-./build/botrecon}
+D=${2:-../shared/data}
+C=$D/ctu13
+Z=$D/flows/stratosphere-zeek
+S=$D/flows/slips
+
+# rforest: original feature set, CTU-13 only.
+"$B" train --seed 1 --exclude "$D/original-tests/test.csv" -o models/rforest.brm \
+  "$C/scenario6-menti-first100min.binetflow@:70" "$C/scenario11-rbot.binetflow" "$C/scenario5-virut-head.binetflow"
+
+# rforest-experimental: generalised feature set (id 2), every labelled source
+# that is not held out for measuring (held out: scenario 6 after minute 70,
+# original-tests/test.csv, captures/*.pcap, slips test3 (unlabelled), test4 and
+# test11). FILE#label=N labels a whole file.
+"$B" train --features generalised --min-samples-leaf 20 --seed 1 --exclude "$D/original-tests/test.csv" \
+  -o models/rforest-experimental.brm \
+  "$C/scenario6-menti-first100min.binetflow@:70" "$C/scenario11-rbot.binetflow" "$C/scenario5-virut-head.binetflow" \
+  "$S/test2-malicious.binetflow#label=1" "$S/test5-mixed.binetflow" \
+  "$D/flows/ndpi-normal/ndpi-apps.binetflow#label=0" \
+  "$D/flows/iot23/conn.log.test_90_10" "$D/flows/iot23/conn.log.calibration_60_40" \
+  "$Z/001-zeek-scenario-malicious/labeled-conn.log" "$Z/008-zeek-mixed/data/conn.log.labeled" \
+  "$Z/010-zeek-mixed/data/conn.log.labeled" "$Z/011-zeek-mixed/data/conn.log.labeled" \
+  "$Z/012-zeek-mixed/data/conn.log.labeled" \
+  "$S/test18-malicious-ctu-sme-11-win/zeek-labeled/conn.log.labeled"
