@@ -1,19 +1,24 @@
 #!/bin/sh
 # Rebuilds the built-in model files from the labelled flows in ../shared/data:
 #   models/rforest.brm               (README "rforest", models/rforest.md)
+#   models/svm.brm                   (models/svm.md)
 #   models/rforest-experimental.brm  (models/rforest-experimental.md)
-# usage: tools/train-builtin-models.sh [BOTRECON [DATA_DIR]]
+# usage: tools/train-builtin-models.sh [BOTRECON [DATA_DIR [OUT_DIR]]]
+# (tests/cli/recipes.sh runs it into a temporary OUT_DIR and compares bytes)
 # then re-run cmake and rebuild to embed them. Deterministic (seed 1, any -j).
 set -eu
 cd "$(dirname "$0")/.."
 B=${1:-./build/botrecon}
 D=${2:-../shared/data}
+O=${3:-models}
 C=$D/ctu13
 Z=$D/flows/stratosphere-zeek
 S=$D/flows/slips
 
-# rforest: original feature set, CTU-13 only.
-"$B" train --seed 1 --exclude "$D/original-tests/test.csv" -o models/rforest.brm \
+# rforest and svm: original feature set, CTU-13 only.
+"$B" train -s --seed 1 --exclude "$D/original-tests/test.csv" -o "$O/rforest.brm" \
+  "$C/scenario6-menti-first100min.binetflow@:70" "$C/scenario11-rbot.binetflow" "$C/scenario5-virut-head.binetflow"
+"$B" train -s --model-type svm --seed 1 --exclude "$D/original-tests/test.csv" -o "$O/svm.brm" \
   "$C/scenario6-menti-first100min.binetflow@:70" "$C/scenario11-rbot.binetflow" "$C/scenario5-virut-head.binetflow"
 
 # rforest-experimental: generalised feature set (id 2), every labelled source
@@ -21,7 +26,7 @@ S=$D/flows/slips
 # original-tests/test.csv, captures/*.pcap, slips test3 (unlabelled), test4 and
 # test11). FILE#label=N labels a whole file.
 "$B" train --features generalised --min-samples-leaf 20 --seed 1 --exclude "$D/original-tests/test.csv" \
-  -o models/rforest-experimental.brm \
+  -s -o "$O/rforest-experimental.brm" \
   "$C/scenario6-menti-first100min.binetflow@:70" "$C/scenario11-rbot.binetflow" "$C/scenario5-virut-head.binetflow" \
   "$S/test2-malicious.binetflow#label=1" "$S/test5-mixed.binetflow" \
   "$D/flows/ndpi-normal/ndpi-apps.binetflow#label=0" \
