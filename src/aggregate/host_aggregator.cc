@@ -23,6 +23,16 @@ uint64_t HashAddress(const std::array<uint8_t, 16>& a) {
   return h;
 }
 
+// Two 64-bit compares (std::array's == calls memcmp).
+inline bool SameAddress(const std::array<uint8_t, 16>& a, const std::array<uint8_t, 16>& b) {
+  uint64_t a0, a1, b0, b1;
+  std::memcpy(&a0, a.data(), 8);
+  std::memcpy(&a1, a.data() + 8, 8);
+  std::memcpy(&b0, b.data(), 8);
+  std::memcpy(&b1, b.data() + 8, 8);
+  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 FixedScore CheckedAdd(FixedScore a, FixedScore b) {
   FixedScore out;
   if (__builtin_add_overflow(a, b, &out)) throw core::InputError("per-host score sum overflows (scores too large)");
@@ -86,7 +96,7 @@ void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4
       ++num_ip_;
       return;
     }
-    if (e.address == address && (e.count_and_flag & kV4Flag) == flag) {
+    if (SameAddress(e.address, address) && (e.count_and_flag & kV4Flag) == flag) {
       auto u = static_cast<unsigned __int128>(CheckedAdd(LoadSum(e.sum_lo, e.sum_hi), sum));
       e.sum_lo = static_cast<uint64_t>(u);
       e.sum_hi = static_cast<uint64_t>(u >> 64);
@@ -95,6 +105,10 @@ void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4
     }
     if (++i == size) i = 0;
   }
+}
+
+void HostAggregator::Prefetch(const core::IpAddress& address) const {
+  if (!slots_.empty()) __builtin_prefetch(&slots_[Slot(HashAddress(address.bytes))]);
 }
 
 void HostAggregator::Add(const core::IpAddress& address, FixedScore fixed_score) {
@@ -171,7 +185,14 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
   for (size_t s = 0; s < kShards; ++s) {
     if (by_shard[s].empty()) continue;
     std::lock_guard<std::mutex> lock(shards_[s].mutex);
-    for (const Item& item : by_shard[s]) {
+    const auto& items = by_shard[s];
+    constexpr size_t kAhead = 8;  // slots are random: fetch a few rows ahead
+    for (size_t k = 0; k < std::min(kAhead, items.size()); ++k) {
+      if (items[k].is_ip) shards_[s].table.Prefetch(items[k].address);
+    }
+    for (size_t k = 0; k < items.size(); ++k) {
+      const Item& item = items[k];
+      if (k + kAhead < items.size() && items[k + kAhead].is_ip) shards_[s].table.Prefetch(items[k + kAhead].address);
       if (item.is_ip) {
         shards_[s].table.Add(item.address, item.score);
       } else {

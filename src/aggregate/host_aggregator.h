@@ -32,6 +32,8 @@ class HostAggregator {
   // Adds one flow of an IP host / of a host that is not an IP address.
   void Add(const core::IpAddress& address, FixedScore fixed_score);
   void Add(std::string_view host, FixedScore fixed_score);
+  // Hints that `address` will be added soon (brings its slot into cache).
+  void Prefetch(const core::IpAddress& address) const;
   // Adds every host of `other` into this one.
   void Merge(const HostAggregator& other);
   size_t size() const { return num_ip_ + other_.size(); }

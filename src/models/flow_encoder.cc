@@ -42,6 +42,50 @@ FlowEncoder::FlowEncoder(std::vector<std::string> protocols, std::vector<std::st
     : protocols_(std::move(protocols)), states_(std::move(states)) {
   CheckVocabulary(protocols_, true, "protocol");
   CheckVocabulary(states_, false, "state");
+  proto_index_ = BuildIndex(protocols_);
+  state_index_ = BuildIndex(states_);
+}
+
+namespace {
+// Equality of short texts without a call to memcmp (protocols and states are
+// a few bytes; this runs several times per flow).
+inline bool SameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+uint64_t HashText(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+}  // namespace
+
+std::vector<int32_t> FlowEncoder::BuildIndex(const std::vector<std::string>& vocabulary) {
+  size_t size = 16;
+  while (size < vocabulary.size() * 2) size *= 2;
+  std::vector<int32_t> index(size, -1);
+  for (size_t i = 0; i < vocabulary.size(); ++i) {
+    size_t slot = HashText(vocabulary[i]) & (size - 1);
+    while (index[slot] >= 0) slot = (slot + 1) & (size - 1);
+    index[slot] = static_cast<int32_t>(i);
+  }
+  return index;
+}
+
+int FlowEncoder::Find(const std::vector<std::string>& vocabulary, const std::vector<int32_t>& index,
+                      std::string_view value) {
+  if (value.empty()) return -1;
+  if (index.empty()) return Lookup(vocabulary, value);
+  const size_t mask = index.size() - 1;
+  for (size_t slot = HashText(value) & mask;; slot = (slot + 1) & mask) {
+    const int32_t entry = index[slot];
+    if (entry < 0) return -1;
+    if (SameText(vocabulary[static_cast<size_t>(entry)], value)) return entry;
+  }
 }
 
 FlowEncoder FlowEncoder::Fit(std::span<const std::string_view> protocols, std::span<const std::string_view> states) {
@@ -205,7 +249,7 @@ void FlowEncoder::EncodeGeneralised(const features::FlowBatch& batch, size_t beg
     double* x = out + i * stride;
     const std::string_view proto = batch.proto[row];
     const std::string_view state = batch.state[row];
-    if (proto != last_proto || i == 0) {
+    if (i == 0 || !SameText(proto, last_proto)) {
       proto_code = ProtoClass(proto);
       decoded = DecodeState(proto, state);
     } else if (state != last_state) {
@@ -262,12 +306,12 @@ void FlowEncoder::EncodeBlock(const features::FlowBatch& batch, size_t begin, si
     const size_t row = begin + i;
     double* x = out + i * stride;
     const std::string_view proto = batch.proto[row];
-    if (proto != last_proto || i == 0) {
+    if (i == 0 || !SameText(proto, last_proto)) {
       last_proto = proto;
       proto_code = ProtoCode(proto);
     }
     const std::string_view state = batch.state[row];
-    if (state != last_state || i == 0) {
+    if (i == 0 || !SameText(state, last_state)) {
       last_state = state;
       state_code = StateCode(state);
     }

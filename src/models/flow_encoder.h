@@ -102,8 +102,8 @@ class FlowEncoder {
 
   // Index of a value in the sorted vocabulary, or -1 (empty or unseen). Protocols
   // are expected lower-case, as FlowBatch holds them.
-  int ProtoCode(std::string_view proto) const { return Lookup(protocols_, proto); }
-  int StateCode(std::string_view state) const { return Lookup(states_, state); }
+  int ProtoCode(std::string_view proto) const { return Find(protocols_, proto_index_, proto); }
+  int StateCode(std::string_view state) const { return Find(states_, state_index_, state); }
 
   uint32_t feature_set() const { return feature_set_; }
   // Number of inputs of this encoder's feature set.
@@ -119,6 +119,10 @@ class FlowEncoder {
 
  private:
   static int Lookup(const std::vector<std::string>& vocabulary, std::string_view value);
+  // Hash index over a vocabulary (slot -> entry index, -1 empty): scoring
+  // looks up every flow's protocol and state, so this avoids binary searches.
+  static std::vector<int32_t> BuildIndex(const std::vector<std::string>& vocabulary);
+  static int Find(const std::vector<std::string>& vocabulary, const std::vector<int32_t>& index, std::string_view value);
   void EncodeGeneralised(const features::FlowBatch& batch, size_t begin, size_t count, double* out,
                          size_t stride) const;
 
@@ -126,6 +130,8 @@ class FlowEncoder {
 
   std::vector<std::string> protocols_;
   std::vector<std::string> states_;
+  std::vector<int32_t> proto_index_;  // derived from protocols_
+  std::vector<int32_t> state_index_;  // derived from states_
 };
 
 }  // namespace botrecon::models

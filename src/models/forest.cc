@@ -267,7 +267,10 @@ void Forest::ScoreCachedWords(double* x, size_t n_rows, double* scores) const {
     table.entries.assign(ScoreCacheTable<kWords>::kSlots, CacheEntry<kWords>{});
     table.owner = cache_id_;
   }
-  constexpr size_t kMask = ScoreCacheTable<kWords>::kSlots - 1;
+  // 4-way buckets: a direct-mapped table let colliding keys evict each other
+  // for ever (each eviction costs a full walk of the forest).
+  constexpr size_t kWays = 4;
+  constexpr size_t kBucketMask = ScoreCacheTable<kWords>::kSlots / kWays - 1;
   const size_t stride = row_stride();
   std::vector<uint32_t> miss_rows;
   std::vector<CacheEntry<kWords>> miss_keys;
@@ -291,11 +294,17 @@ void Forest::ScoreCachedWords(double* x, size_t n_rows, double* scores) const {
       key.key[field.word] |= bin << field.shift;
     }
     key.key[kWords - 1] |= 1ULL << 63;
-    const CacheEntry<kWords>& entry = table.entries[HashKey<kWords>(key.key) & kMask];
-    if (std::equal(entry.key, entry.key + kWords, key.key)) {
-      scores[row] = entry.score;
-      continue;
+    const CacheEntry<kWords>* bucket = &table.entries[(HashKey<kWords>(key.key) & kBucketMask) * kWays];
+    bool hit = false;
+    for (size_t way = 0; way < kWays && !hit; ++way) {
+      uint64_t diff = 0;  // word compare without memcmp (kWords is 2 or 4)
+      for (size_t w = 0; w < kWords; ++w) diff |= bucket[way].key[w] ^ key.key[w];
+      if (diff == 0) {
+        scores[row] = bucket[way].score;
+        hit = true;
+      }
     }
+    if (hit) continue;
     // Compact the missing rows to the front of the buffer (row >= misses).
     if (misses != row) std::memcpy(x + misses * stride, xr, stride * sizeof(double));
     miss_rows.push_back(static_cast<uint32_t>(row));
@@ -307,9 +316,13 @@ void Forest::ScoreCachedWords(double* x, size_t n_rows, double* scores) const {
   ScoreBlock(x, misses, miss_scores.data());
   for (size_t m = 0; m < misses; ++m) {
     scores[miss_rows[m]] = miss_scores[m];
-    CacheEntry<kWords>& entry = table.entries[HashKey<kWords>(miss_keys[m].key) & kMask];
-    entry = miss_keys[m];
-    entry.score = miss_scores[m];
+    const uint64_t hash = HashKey<kWords>(miss_keys[m].key);
+    CacheEntry<kWords>* bucket = &table.entries[(hash & kBucketMask) * kWays];
+    size_t way = 0;  // an empty way, else one chosen by the hash's top bits
+    while (way < kWays && bucket[way].key[kWords - 1] != 0) ++way;
+    if (way == kWays) way = (hash >> 62) & (kWays - 1);
+    bucket[way] = miss_keys[m];
+    bucket[way].score = miss_scores[m];
   }
 }
 
