@@ -165,7 +165,10 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
     bool is_ip;
   };
   // Group the rows by shard, then lock each shard once.
-  std::vector<std::vector<Item>> by_shard(kShards);
+  // Reused per thread: allocating 64 lists for every batch showed in profiles.
+  thread_local std::vector<std::vector<Item>> by_shard;
+  by_shard.resize(kShards);
+  for (auto& list : by_shard) list.clear();
   for (size_t r = 0; r < n; ++r) {
     if (!keep[r]) continue;
     Item item{};
