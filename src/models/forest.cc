@@ -12,6 +12,14 @@
 #include "core/error.h"
 
 namespace botrecon::models {
+namespace {
+// An integer image of a double that sorts like the double (NaN aside).
+inline uint64_t OrderedBits(double x) {
+  uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return (u >> 63) != 0 ? ~u : (u | (uint64_t{1} << 63));
+}
+}  // namespace
 
 std::optional<TreeDefect> CheckTree(std::span<const TreeNode> nodes, int n_features) {
   if (nodes.empty()) return TreeDefect{0, "tree has no nodes"};
@@ -126,6 +134,17 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
       const double value = static_cast<double>(v) - 1.0;
       while (bin < points.size() && points[bin] < value) ++bin;
       table[v] = static_cast<uint16_t>(bin);
+    }
+  }
+  for (int f = 0; f < n_features_; ++f) {
+    if (!bin_table_[f].empty() || split_points_[f].size() < 16) continue;
+    const auto& points = split_points_[f];
+    auto& index = coarse_index_[f];
+    index.resize(65537);
+    size_t p = 0;
+    for (size_t k = 0; k <= 65536; ++k) {
+      while (p < points.size() && (OrderedBits(points[p]) >> 48) < k) ++p;
+      index[k] = static_cast<uint32_t>(p);
     }
   }
   key_words_ = word + 1 + (bit == 64 ? 1 : 0);  // bit 63 of the last word is the used-slot mark
@@ -287,6 +306,15 @@ void Forest::ScoreCachedWords(double* x, size_t n_rows, double* scores) const {
       if (slot >= 0 && slot < static_cast<double>(table.size()) &&
           slot == static_cast<double>(static_cast<size_t>(slot))) {
         bin = table[static_cast<size_t>(slot)];
+      } else if (const auto& coarse = coarse_index_[field.feature]; !coarse.empty()) {
+        // Only the points of x's group can fall either side of x.
+        if (v != v) {
+          bin = 0;  // NaN: every "x > threshold" test is false
+        } else {
+          const size_t group = OrderedBits(v) >> 48;
+          const size_t lo = coarse[group], hi = coarse[group + 1];
+          bin = lo + CountBelow(split_points_[field.feature].data() + lo, hi - lo, v);
+        }
       } else {
         const std::vector<double>& points = split_points_[field.feature];
         bin = CountBelow(points.data(), points.size(), v);

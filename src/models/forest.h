@@ -112,6 +112,11 @@ class Forest : public Model {
   // For integer-valued inputs (category codes, ports, port classes, flags): the
   // bin of every value -1..size-2, at index value + 1, so most bins need no search.
   std::array<std::vector<uint16_t>, FlowEncoder::kMaxFeatures> bin_table_;
+  // For the other inputs: split points are grouped by the top 16 bits of an
+  // order-preserving integer image of the double; coarse_index_[f][k] is the
+  // first split point in group k (65,537 entries), so a bin needs a search of
+  // one small group only.
+  std::array<std::vector<uint32_t>, FlowEncoder::kMaxFeatures> coarse_index_;
   std::vector<KeyField> key_fields_;
   size_t key_words_ = 0;
   bool cache_usable_ = false;
