@@ -36,6 +36,7 @@ struct ScanArgs {
   bool skip_bad_rows = false;
   std::vector<std::string> ranges;
   std::optional<double> threshold;  // overrides the model's threshold
+  std::string sheet;                // --sheet: spreadsheet sheet name (excel)
   std::optional<io::InputType> type;
 };
 

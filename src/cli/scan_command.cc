@@ -96,6 +96,7 @@ int RunScanCommand(const ScanArgs& args) {
   options.input = args.input;
   options.type = args.type;
   options.reader.skip_bad_rows = args.skip_bad_rows;
+  options.reader.sheet = args.sheet;
   options.model = model.get();
   options.address_filter = address_filter.get();
   options.ignore_invalid_addresses = args.ignore_invalid;

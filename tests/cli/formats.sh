@@ -32,6 +32,14 @@ for model in $models; do
   done
 done
 
+# --sheet selects an Excel sheet by name; an unknown one lists the sheets.
+run -s -y --threshold -1000 --sheet Sheet1 "$OT/test.xlsx" "$TMP/sheet.csv"
+expect_rc 0 "--sheet Sheet1"
+expect_same_file "$TMP/ref-rforest.csv" "$TMP/sheet.csv" "--sheet Sheet1 gives the same result"
+run --sheet nosuch "$OT/test.xlsx"
+expect_rc 2 "--sheet with an unknown name"
+expect_contains "$ERR" "no sheet named 'nosuch'; available sheets: 'Sheet1'" "--sheet error lists the sheets"
+
 # Compressed input (detected by magic bytes) and stdin.
 gzip -c "$OT/test.csv" > "$TMP/t.csv.gz"
 xz -c "$OT/test.csv" > "$TMP/t.csv.xz"
