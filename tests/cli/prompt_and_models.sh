@@ -13,6 +13,11 @@ if command -v script > /dev/null; then
   expect_eq "$(($(wc -l < "$TMP/answer.csv") - 1))" "1739" "answer 'n' writes the given file"
   printf 'y\n' | timeout 60 script -qec "$BOTRECON -y --threshold -1 $TEST" /dev/null > "$TMP/tty2.out" 2>&1
   case "$(cat "$TMP/tty2.out")" in *"Do you want"*) fail "-y still asks" ;; *) pass ;; esac
+  # -b on a terminal draws a progress bar on stderr, ending at the last batch.
+  timeout 60 script -qec "$BOTRECON -y -b 25 % $TEST $TMP/bar.csv" /dev/null > "$TMP/bar.out" 2>&1
+  expect_contains "$(tr '\r' '\n' < "$TMP/bar.out")" "4/4 batches" "progress bar on a terminal"
+  run -s -y "$TEST" "$TMP/nobar.csv"
+  expect_same_file "$TMP/nobar.csv" "$TMP/bar.csv" "the progress bar run gives the same result"
 else
   fail "script(1) is missing (util-linux)"
 fi
