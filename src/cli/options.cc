@@ -106,6 +106,9 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
   app.add_option("-t,--type", type,
                  "Type of INPUT_FILE. Default: detected from its extension and first bytes, else csv.")
       ->type_name("[csv|feather|fwf|stata|json|pickle|parquet|excel]");
+  app.add_flag("--jsonl", args.jsonl,
+               "Write the infected hosts as JSON Lines (one object per host: host, mean_score, flow_count, "
+               "model, threshold) to OUTPUT_FILE or stdout, without the start line or questions.");
   app.add_option("--sheet", args.sheet, "Excel input: the sheet to read (default: the first).")->type_name("NAME");
   app.add_flag("--skip-bad-rows", args.skip_bad_rows,
                "Skip rows that cannot be parsed (wrong number of fields, invalid numbers) and report "

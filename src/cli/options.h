@@ -37,6 +37,7 @@ struct ScanArgs {
   std::vector<std::string> ranges;
   std::optional<double> threshold;  // overrides the model's threshold
   std::string sheet;                // --sheet: spreadsheet sheet name (excel)
+  bool jsonl = false;               // --jsonl: JSON Lines instead of the table / CSV
   std::optional<io::InputType> type;
 };
 

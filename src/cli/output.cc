@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "cli/json_writer.h"
 #include "core/error.h"
 
 namespace botrecon::cli {
@@ -127,6 +128,30 @@ std::string FormatCsv(const std::vector<aggregate::HostResult>& hosts) {
     }
     out += std::to_string(i) + "," + host + "," + PythonFloatRepr(hosts[i].mean_score) + "," +
            std::to_string(hosts[i].flow_count) + "\n";
+  }
+  return out;
+}
+
+std::string FormatJsonLines(const std::vector<aggregate::HostResult>& hosts, const std::string& model,
+                            double threshold) {
+  std::string out;
+  for (const auto& host : hosts) {
+    JsonWriter json(0);
+    json.BeginObject();
+    json.Key("host");
+    json.String(host.host);
+    json.Key("mean_score");
+    json.Number(host.mean_score);
+    json.Key("flow_count");
+    json.UInt(host.flow_count);
+    json.Key("model");
+    json.String(model);
+    json.Key("threshold");
+    json.Number(threshold);
+    json.EndObject();
+    std::string line = json.str();
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    out += line + "\n";
   }
   return out;
 }

@@ -19,6 +19,11 @@ std::string FormatTable(const std::vector<aggregate::HostResult>& hosts);
 // row per host with a 0-based index.
 std::string FormatCsv(const std::vector<aggregate::HostResult>& hosts);
 
+// JSON Lines for SIEM pipelines: one object per host
+// {"host":...,"mean_score":...,"flow_count":...,"model":...,"threshold":...}.
+std::string FormatJsonLines(const std::vector<aggregate::HostResult>& hosts, const std::string& model,
+                            double threshold);
+
 // Writes `content` to `path` atomically: a temporary file in the same
 // directory, fsync, rename. Throws core::IoError naming the path.
 void WriteFileAtomically(const std::string& path, const std::string& content);

@@ -67,7 +67,7 @@ bool AskYesNo(const std::string& question) {
 
 int RunScanCommand(const ScanArgs& args) {
   const bool quiet = args.silent;
-  if (!quiet) std::printf("%s\n\n", StartLine().c_str());
+  if (!quiet && !args.jsonl) std::printf("%s\n\n", StartLine().c_str());
   std::fflush(stdout);
   Log log(args);
 
@@ -156,6 +156,15 @@ int RunScanCommand(const ScanArgs& args) {
   auto infected = aggregate::SelectInfected(std::move(result.hosts), threshold, args.min_count);
   log("Found " + std::to_string(infected.size()) + " infected hosts");
 
+  if (args.jsonl) {
+    std::string lines = FormatJsonLines(infected, args.custom_model.empty() ? args.model : args.custom_model, threshold);
+    if (!args.output.empty()) {
+      WriteFileAtomically(args.output, lines);
+    } else if (!quiet) {
+      std::fputs(lines.c_str(), stdout);
+    }
+    return 0;
+  }
   std::string output_path = args.output;
   if (output_path.empty() && !quiet && infected.size() > kPromptAbove && !args.yes && isatty(STDIN_FILENO)) {
     if (!AskYesNo(std::to_string(infected.size()) + " infected hosts were found. Do you want to print them all?")) {

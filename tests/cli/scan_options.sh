@@ -95,6 +95,17 @@ expect_rc 0 "-v"
 expect_contains "$ERR" "Columns: srcaddr='SrcAddr'" "-v names the columns"
 expect_contains "$ERR" "Read 5000 rows" "-v counts rows"
 
+# JSON Lines for SIEM pipelines: one object per host, same hosts as the CSV.
+run -y --jsonl --threshold -1 "$TEST"
+expect_rc 0 "--jsonl"
+expect_eq "$(echo "$OUT" | wc -l)" "1739" "--jsonl: one line per host, no start line"
+echo "$OUT" | python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin]' && pass || fail "--jsonl lines are JSON"
+expect_eq "$(echo "$OUT" | python3 -c 'import json, sys; [print(json.loads(l)["host"]) for l in sys.stdin]' | sort | tr '\n' ' ' | sed 's/ $//' | md5sum)" \
+  "$(hosts_of "$TMP/all.csv" | md5sum)" "--jsonl lists the same hosts as the CSV"
+run -s -y --jsonl "$TEST" "$TMP/out.jsonl"
+expect_rc 0 "--jsonl to a file"
+[ -e "$TMP/out.jsonl" ] && pass || fail "--jsonl file written"
+
 # Output file: atomic, errors are clean.
 run -s "$TEST" "$TMP/no/such/dir/out.csv"
 expect_rc 2 "unwritable output"
