@@ -6,7 +6,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  build-essential cmake pkg-config git ca-certificates util-linux time \
+  build-essential cmake pkg-config git ca-certificates util-linux bsdutils time \
+  python3 gzip bzip2 xz-utils zstd \
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev \
   libeigen3-dev liblinear-dev libsimdjson-dev \
   zlib1g-dev libzstd-dev libbz2-dev liblzma-dev liblz4-dev libsnappy-dev \
