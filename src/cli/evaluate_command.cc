@@ -1,4 +1,5 @@
 #include "cli/evaluate_command.h"
+#include "core/text.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -36,11 +37,6 @@ constexpr const char* kDescription =
     "otherwise a host is infected when any of its flows is labelled botnet. A file\n"
     "without a label column can be evaluated with --infected alone: each flow is\n"
     "then labelled by its source host.\n";
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 const char* ScoreKindName(models::ScoreKind kind) {
   return kind == models::ScoreKind::kProbability ? "probability" : "decision";
@@ -102,7 +98,7 @@ int RunEvaluateCommand(int argc, char** argv) {
   if (threshold_option->count() > 0 && !std::isfinite(threshold)) {
     throw core::UsageError("evaluate: --threshold must be a finite number");
   }
-  model_name = Lower(model_name);
+  model_name = core::AsciiLower(model_name);
   if (custom_model.empty()) {
     const auto& names = BuiltinModelNames();
     if (std::find(names.begin(), names.end(), model_name) == names.end()) {

@@ -1,4 +1,5 @@
 #include "cli/options.h"
+#include "core/text.h"
 
 #include <unistd.h>
 
@@ -11,11 +12,6 @@
 
 namespace botrecon::cli {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 constexpr const char* kDescription =
     "Get a list of infected hosts based on network traffic\n\n"
@@ -142,7 +138,7 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
   args.input = files.at(0);
   if (files.size() > 1) args.output = files[1];
   if (args.jobs == 0) throw core::UsageError("Invalid value for '-j' / '--jobs': 0 jobs; use a positive number, or a negative one for every core.");
-  args.model = Lower(model);
+  args.model = core::AsciiLower(model);
   const auto& names = BuiltinModelNames();
   if (std::find(names.begin(), names.end(), args.model) == names.end()) {
     throw core::UsageError("Invalid value for '-m' / '--model': '" + model +
@@ -164,7 +160,7 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
     } catch (const std::exception&) {
       throw core::UsageError("Invalid value for '-b' / '--batchify': '" + batch.first + "' is not a number.");
     }
-    std::string kind = Lower(batch.second);
+    std::string kind = core::AsciiLower(batch.second);
     if (kind == "%" || kind == "percent") {
       if (!(value > 0 && value < 100)) {
         throw core::UsageError("Invalid value for '-b' / '--batchify': " + batch.first +

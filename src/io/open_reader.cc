@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "io/formats.h"
 
 namespace botrecon::io {
@@ -27,11 +28,6 @@ constexpr std::array<TypeEntry, 8> kTypes{{
     {InputType::kParquet, "parquet", {".parquet", ".parq", nullptr, nullptr}},
     {InputType::kExcel, "excel", {".xlsx", ".xlsm", nullptr, nullptr}},
 }};
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 bool EndsWith(const std::string& s, const char* suffix) {
   std::string_view suf(suffix);
@@ -73,7 +69,7 @@ InputType DetectType(const std::string& path, std::string_view head) {
       (h[1] == 0x01 || h[1] == 0x02)) {
     return InputType::kStata;
   }
-  std::string lower = Lower(path);
+  std::string lower = core::AsciiLower(path);
   for (const char* compressed : {".gz", ".bz2", ".xz", ".zst"}) {
     if (EndsWith(lower, compressed)) lower.resize(lower.size() - std::string_view(compressed).size());
   }
@@ -134,7 +130,7 @@ std::unique_ptr<Reader> OpenFromStream(std::unique_ptr<PeekableStream> stream, I
 }  // namespace
 
 std::optional<InputType> ParseInputType(const std::string& name) {
-  std::string lower = Lower(name);
+  std::string lower = core::AsciiLower(name);
   for (const auto& entry : kTypes) {
     if (lower == entry.name) return entry.type;
   }

@@ -1,4 +1,5 @@
 #include "models/flow_encoder.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,19 +8,11 @@
 namespace botrecon::models {
 namespace {
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::vector<std::string> SortedDistinct(std::span<const std::string_view> values, bool lower_case) {
   std::vector<std::string> out;
   for (std::string_view value : values) {
     if (value.empty()) continue;
-    out.push_back(lower_case ? AsciiLower(value) : std::string(value));
+    out.push_back(lower_case ? core::AsciiLower(value) : std::string(value));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -1,4 +1,5 @@
 #include "pipeline/labelled_flows.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -10,12 +11,6 @@
 
 namespace botrecon::pipeline {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 int FindColumn(const io::Schema& schema, const std::string& wanted) {
   std::string norm = features::NormalizeName(wanted);
@@ -90,7 +85,7 @@ std::unordered_set<std::string> LoadFlowKeys(const std::string& path, std::optio
 }
 
 int ParseLabel(std::string_view text) {
-  std::string s = Lower(text);
+  std::string s = core::AsciiLower(text);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
   while (!s.empty() && s.front() == ' ') s.erase(0, 1);
   if (s.find("from-botnet") != std::string::npos) return 1;
