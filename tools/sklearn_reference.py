@@ -86,8 +86,10 @@ def encode(df, vocab):
     proto = df["proto"].astype(str).str.strip().str.lower()
     state = df["state"].fillna("").astype(str).str.strip()
     x[:, 0] = [vocab["proto"].get(p, -1) for p in proto]
-    x[:, 1] = [port(v) for v in df["dport"]]
-    x[:, 2] = [port(v) for v in df["sport"]]
+    for i, c in ((1, "dport"), (2, "sport")):
+        values = [port(v) for v in df[c]]
+        codes = vocab.get(c)
+        x[:, i] = values if codes is None else [codes.get(v, -1) for v in values]
     x[:, 3] = [vocab["state"].get(s, -1) for s in state]
     for i, c in ((4, "dur"), (5, "totbytes"), (6, "srcbytes")):
         x[:, i] = pd.to_numeric(df[c], errors="coerce").fillna(-1).to_numpy()
@@ -105,6 +107,8 @@ def main():
     ap.add_argument("--trees", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--ordinal-ports", action="store_true",
+                    help="encode ports as ordinal codes of the training ports (unseen = -1), as baseline.md's stand-in")
     ap.add_argument("--exclude", help="leave out training flows that also occur in this file")
     args = ap.parse_args()
     if args.exclude:
@@ -120,6 +124,10 @@ def main():
         "proto": {v: i for i, v in enumerate(sorted(set(train["proto"].astype(str).str.strip().str.lower()) - {""}))},
         "state": {v: i for i, v in enumerate(sorted(set(train["state"].fillna("").astype(str).str.strip()) - {""}))},
     }
+    if args.ordinal_ports:
+        for c in ("dport", "sport"):
+            seen = sorted(set(port(v) for v in train[c]) - {-1.0})
+            vocab[c] = {v: i for i, v in enumerate(seen)}
     x = encode(train, vocab)
     start = time.time()
     clf = RandomForestClassifier(n_estimators=args.trees, random_state=args.seed, n_jobs=args.jobs)

@@ -113,9 +113,9 @@ ScanResult RunScan(const ScanOptions& options) {
   reader->SetProjection(resolution.Projection());
   features::FeatureExtractor extractor(resolution, reader->source_name(), options.reader.skip_bad_rows);
 
-  aggregate::ShardedAggregator hosts;
-  SharedState state;
   const int threads = std::max(1, options.threads);
+  aggregate::ShardedAggregator hosts(threads);
+  SharedState state;
   std::vector<std::thread> workers;
   for (int t = 1; t < threads; ++t) {
     workers.emplace_back(Worker, std::ref(*reader), std::cref(extractor), std::cref(options), std::ref(hosts),

@@ -68,13 +68,19 @@ TEST(HostAggregator, ConcurrentBatchesGiveExactSameMeans) {
   std::vector<uint8_t> keep(hosts.size(), 1);
   ShardedAggregator one;
   one.AddBatch(hosts, scores, keep);
+  // Four threads on a 4-shard table (built for 1 thread), in small batches:
+  // threads keep finding shards busy and come back to them.
   ShardedAggregator many;
+  ASSERT_EQ(many.num_shards(), 4u);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       size_t begin = hosts.size() * t / 4, end = hosts.size() * (t + 1) / 4;
-      many.AddBatch(std::span(hosts).subspan(begin, end - begin), std::span(scores).subspan(begin, end - begin),
-                    std::span(keep).subspan(begin, end - begin));
+      for (size_t b = begin; b < end; b += 1000) {
+        const size_t len = std::min<size_t>(1000, end - b);
+        many.AddBatch(std::span(hosts).subspan(b, len), std::span(scores).subspan(b, len),
+                      std::span(keep).subspan(b, len));
+      }
     });
   }
   for (auto& th : threads) th.join();
@@ -85,6 +91,14 @@ TEST(HostAggregator, ConcurrentBatchesGiveExactSameMeans) {
     EXPECT_EQ(a[i].host, b[i].host);
     EXPECT_EQ(a[i].mean_score, b[i].mean_score);
   }
+}
+
+TEST(HostAggregator, ShardCountFollowsThreads) {
+  EXPECT_EQ(ShardedAggregator(1).num_shards(), 4u);
+  EXPECT_EQ(ShardedAggregator(2).num_shards(), 4u);
+  EXPECT_EQ(ShardedAggregator(3).num_shards(), 8u);
+  EXPECT_EQ(ShardedAggregator(32).num_shards(), 64u);
+  EXPECT_EQ(ShardedAggregator(0).num_shards(), 4u);
 }
 
 TEST(SelectInfected, ThresholdMinCountAndTieOrder) {
