@@ -23,8 +23,17 @@ S=$D/flows/slips
 
 # rforest-experimental: generalised feature set (id 2), every labelled source
 # that is not held out for measuring (held out: scenario 6 after minute 70,
-# original-tests/test.csv, captures/*.pcap, slips test3 (unlabelled), test4 and
-# test11). FILE#label=N labels a whole file.
+# original-tests/test.csv, captures/mypcap.pcap, slips test3 (unlabelled), test4
+# and test11). FILE#label=N labels a whole file; FILE#infected=ADDR labels the
+# flows of that source host 1 and all others 0. The P2P botnet captures are
+# turned into flows with Argus first (README "Flow tools"; needs argus and ra).
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+for p in storm kelihos sality; do
+  argus -r "$D/captures/$p.pcap" -w "$T/$p.argus"
+  ra -r "$T/$p.argus" -Z b -n -u -c , -s stime dur proto saddr sport dir daddr dport state stos dtos pkts bytes sbytes \
+    > "$T/$p.csv"
+done
 "$B" train --features generalised --min-samples-leaf 20 --seed 1 --exclude "$D/original-tests/test.csv" \
   -s -o "$O/rforest-experimental.brm" \
   "$C/scenario6-menti-first100min.binetflow@:70" "$C/scenario11-rbot.binetflow" "$C/scenario5-virut-head.binetflow" \
@@ -34,4 +43,5 @@ S=$D/flows/slips
   "$Z/001-zeek-scenario-malicious/labeled-conn.log" "$Z/008-zeek-mixed/data/conn.log.labeled" \
   "$Z/010-zeek-mixed/data/conn.log.labeled" "$Z/011-zeek-mixed/data/conn.log.labeled" \
   "$Z/012-zeek-mixed/data/conn.log.labeled" \
-  "$S/test18-malicious-ctu-sme-11-win/zeek-labeled/conn.log.labeled"
+  "$S/test18-malicious-ctu-sme-11-win/zeek-labeled/conn.log.labeled" \
+  "$T/storm.csv#infected=10.0.1.1" "$T/kelihos.csv#infected=172.16.253.132" "$T/sality.csv#infected=10.0.2.15"

@@ -116,10 +116,10 @@ int RunEvaluateCommand(int argc, char** argv) {
 
   std::unique_ptr<filter::AddressFilter> infected, normal;
   if (!infected_entries.empty()) {
-    infected = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(infected_entries));
+    infected = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(infected_entries, "--infected"));
   }
   if (!normal_entries.empty()) {
-    normal = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(normal_entries));
+    normal = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(normal_entries, "--normal"));
   }
   std::unique_ptr<models::Model> model =
       custom_model.empty() ? models::LoadBuiltinModel(model_name) : models::LoadModelFile(custom_model);

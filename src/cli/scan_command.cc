@@ -144,6 +144,10 @@ int RunScanCommand(const ScanArgs& args) {
     std::fprintf(stderr, "Warning: skipped %llu rows that could not be parsed; the first: %s\n",
                  static_cast<unsigned long long>(result.bad_rows_skipped), result.first_bad_row.c_str());
   }
+  if (result.management_records_skipped > 0) {
+    log("Skipped " + std::to_string(result.management_records_skipped) +
+        " Argus management records (proto 'man'; not flows)");
+  }
   if (result.invalid_addresses_skipped > 0) {
     log("Skipped " + std::to_string(result.invalid_addresses_skipped) + " rows with invalid source addresses (-i)");
   }

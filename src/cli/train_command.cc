@@ -15,6 +15,7 @@
 #include "cli/output.h"
 #include "cli/subcommand.h"
 #include "core/error.h"
+#include "filter/address_filter.h"
 #include "models/flow_encoder.h"
 #include "models/model_file.h"
 #include "models/train/forest_trainer.h"
@@ -59,8 +60,9 @@ int RunTrainCommand(int argc, char** argv) {
   CLI::App app{
       "Train a model from labelled flows and write it as a botrecon model file (.brm),\n"
       "usable with `botrecon -M FILE`. Labels come from a label column (CTU-13 style:\n"
-      "a label containing From-Botnet is botnet, anything else is not; or 0/1), or\n"
-      "--label for every row of a single-class capture.",
+      "a label containing From-Botnet is botnet, anything else is not; or 0/1),\n"
+      "--label for every row of a single-class capture, or --infected for a capture\n"
+      "whose infected hosts are known (their flows botnet, all others not).",
       "botrecon train"};
   app.set_help_flag("-h,--help", "Show this message and exit.");
   std::vector<std::string> inputs;
@@ -73,8 +75,9 @@ int RunTrainCommand(int argc, char** argv) {
   models::SvmParams svm_params;
   std::string log1p = Log1pList(svm_params.transforms);
   app.add_option("inputs", inputs, "Labelled flow files; FILE@FROM:TO keeps rows starting FROM..TO minutes after "
-                 "the file's first row (either bound may be empty); FILE#label=0|1 labels every row of that file "
-                 "(both may be combined: FILE#label=1@:70)")->required()->expected(1, -1);
+                 "the file's first row (either bound may be empty); FILE#label=0|1 labels every row of that file; "
+                 "FILE#infected=ADDR[,ADDR...] labels that file's flows by source host (as --infected); "
+                 "a label and a window may be combined: FILE#label=1@:70")->required()->expected(1, -1);
   app.add_option("--features", feature_set,
                  "Feature set: original (the Python original's 8 inputs) or generalised (port classes, TCP flags "
                  "per direction, log-scaled sizes; rforest only)")
@@ -84,6 +87,11 @@ int RunTrainCommand(int argc, char** argv) {
   app.add_option("-t,--type", type, "Input type (default: detected)");
   app.add_option("--label-column", label_column, "Label column name")->default_str("label");
   app.add_option("--label", label, "Label every row 0 or 1 (no label column needed)");
+  std::vector<std::string> infected_entries;
+  app.add_option("--infected", infected_entries,
+                 "Label by source host: flows from these addresses, networks (CIDR or netmask) or files of them "
+                 "are botnet, every other flow normal; no label column needed; repeatable")
+      ->allow_extra_args(false);
   app.add_option("--from-minutes", from_minutes, "Keep rows starting at least this many minutes after the first row");
   app.add_option("--to-minutes", to_minutes, "Keep rows starting less than this many minutes after the first row");
   std::vector<std::string> exclude_files;
@@ -163,7 +171,14 @@ int RunTrainCommand(int argc, char** argv) {
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   pipeline::LabelOptions label_options;
   label_options.label_column = label_column;
+  if (label >= 0 && !infected_entries.empty()) throw core::UsageError("train: give --label or --infected, not both");
   if (label >= 0) label_options.fixed_label = label;
+  std::unique_ptr<filter::AddressFilter> infected;
+  if (!infected_entries.empty()) {
+    infected = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(infected_entries, "--infected"));
+    label_options.infected = infected.get();
+  }
+  std::vector<std::unique_ptr<filter::AddressFilter>> file_infected;  // kept alive while appending
   label_options.from_minutes = from_minutes;
   label_options.to_minutes = to_minutes;
   label_options.skip_bad_rows = skip_bad_rows;
@@ -175,11 +190,30 @@ int RunTrainCommand(int argc, char** argv) {
   if (!exclude_files.empty()) label_options.exclude = &excluded_keys;
   pipeline::LabelledFlows data;
   for (const auto& spec : inputs) {
-    // FILE#label=0|1: one label for every row of this file; FILE@FROM:TO: a
-    // time window for this file only (both may be combined: FILE#label=1@:70).
+    // FILE#label=0|1: one label for every row of this file; FILE#infected=A,B:
+    // labels by source host; FILE@FROM:TO: a time window for this file only
+    // (a label and a window may be combined: FILE#label=1@:70).
     std::string rest = spec;
     pipeline::LabelOptions file_options = label_options;
-    if (size_t hash = rest.rfind("#label="); hash != std::string::npos) {
+    if (size_t hash = rest.rfind("#infected="); hash != std::string::npos) {
+      const std::string after = rest.substr(hash + 10);
+      const size_t value_end = after.find('@');
+      const std::string value = after.substr(0, value_end);
+      std::vector<std::string> entries;
+      for (size_t begin = 0; begin <= value.size();) {
+        size_t comma = value.find(',', begin);
+        if (comma == std::string::npos) comma = value.size();
+        if (comma > begin) entries.push_back(value.substr(begin, comma - begin));
+        begin = comma + 1;
+      }
+      if (entries.empty()) {
+        throw core::UsageError("train: '" + spec + "': #infected= needs at least one address or network");
+      }
+      file_infected.push_back(std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(entries, "#infected=")));
+      file_options.infected = file_infected.back().get();
+      file_options.fixed_label.reset();
+      rest = rest.substr(0, hash) + (value_end == std::string::npos ? "" : after.substr(value_end));
+    } else if (size_t hash = rest.rfind("#label="); hash != std::string::npos) {
       const std::string after = rest.substr(hash + 7);
       const size_t value_end = after.find('@');
       const std::string value = after.substr(0, value_end);
@@ -187,6 +221,7 @@ int RunTrainCommand(int argc, char** argv) {
         throw core::UsageError("train: bad per-file label '" + value + "' in '" + spec + "'; expected #label=0 or #label=1");
       }
       file_options.fixed_label = value == "1" ? 1 : 0;
+      file_options.infected = nullptr;
       rest = rest.substr(0, hash) + (value_end == std::string::npos ? "" : after.substr(value_end));
     }
     InputSpec input_spec = ParseInputSpec(rest, "train");
@@ -197,8 +232,8 @@ int RunTrainCommand(int argc, char** argv) {
     }
     data.Append(input, input_type, file_options);
     if (!quiet) {
-      std::fprintf(stderr, "[%6.1fs] %s: %zu rows so far (%zu excluded)\n", elapsed(), input.c_str(), data.size(),
-                   data.excluded());
+      std::fprintf(stderr, "[%6.1fs] %s: %zu rows so far, %zu botnet (%zu excluded)\n", elapsed(), input.c_str(),
+                   data.size(), data.positives(), data.excluded());
     }
   }
   if (data.size() == 0) throw core::InputError("train: no training rows");

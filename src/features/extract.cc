@@ -184,6 +184,12 @@ void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, u
   text_feature(Feature::kSrcAddr, out.srcaddr, false);
   text_feature(Feature::kProto, out.proto, true);
   text_feature(Feature::kState, out.state, false);
+  for (size_t r = 0; r < n; ++r) {
+    if (out.proto[r] == "man") {  // Argus management record, not a flow
+      out.keep[r] = 0;
+      ++out.management_records;
+    }
+  }
 
   // Numeric features.
   auto numeric_feature = [&](Feature f, std::vector<double>& dest, bool port) {

@@ -14,6 +14,7 @@ void FlowBatch::Resize(size_t n) {
   srcbytes.resize(n);
   bps.resize(n);
   keep.assign(n, 1);
+  management_records = 0;
   line.resize(n);
   row.resize(n);
   lower_arena.clear();

@@ -29,9 +29,13 @@ struct FlowBatch {
   // Bits per second: totbytes * 8 / dur. Zero when dur is 0 or either input is
   // missing (a one-packet flow has no rate).
   std::vector<double> bps;
-  // 1 = row takes part; 0 = skipped (a bad row under --skip-bad-rows, or
-  // excluded by the address filter).
+  // 1 = row takes part; 0 = skipped (a bad row under --skip-bad-rows, an
+  // Argus management record, or excluded by the address filter).
   std::vector<uint8_t> keep;
+  // Rows of this batch that are Argus management records (proto "man": the
+  // status records `ra` prints unless filtered with `- not man`). They are
+  // not flows and are never scored (keep = 0).
+  uint64_t management_records = 0;
   // 1-based source line (text formats) or 0, and 1-based data row, per row.
   std::vector<uint64_t> line, row;
 

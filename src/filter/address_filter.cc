@@ -103,15 +103,15 @@ std::optional<Network> ParseNetwork(std::string_view text, std::string* reason) 
   return Network{*address, *prefix};
 }
 
-std::string InvalidEntryMessage(std::string_view entry, std::string_view reason) {
-  std::string message = "invalid address, network or file for --ip: " + Quote(entry);
+std::string InvalidEntryMessage(std::string_view option, std::string_view entry, std::string_view reason) {
+  std::string message = "invalid address, network or file for " + std::string(option) + ": " + Quote(entry);
   if (!reason.empty()) message += " (" + std::string(reason) + ")";
   return message;
 }
 
 }  // namespace
 
-AddressFilter AddressFilter::FromEntries(const std::vector<std::string>& entries) {
+AddressFilter AddressFilter::FromEntries(const std::vector<std::string>& entries, std::string_view option) {
   namespace fs = std::filesystem;
   AddressFilter result;
   for (const std::string& entry : entries) {
@@ -124,21 +124,21 @@ AddressFilter AddressFilter::FromEntries(const std::vector<std::string>& entries
     std::error_code status_error;
     const fs::file_status status = fs::status(entry, status_error);
     if (entry.empty() || status_error || !fs::exists(status)) {
-      throw core::UsageError(InvalidEntryMessage(entry, reason));
+      throw core::UsageError(InvalidEntryMessage(option, entry, reason));
     }
     if (fs::is_directory(status)) {
-      throw core::UsageError(InvalidEntryMessage(entry, "is a directory"));
+      throw core::UsageError(InvalidEntryMessage(option, entry, "is a directory"));
     }
     // Not a regular-file check: pipes such as <(grep ... list) are fine.
     std::ifstream file(entry, std::ios::binary);
     if (!file) {
       throw core::UsageError(
-          InvalidEntryMessage(entry, std::string("cannot read file: ") + std::strerror(errno)));
+          InvalidEntryMessage(option, entry, std::string("cannot read file: ") + std::strerror(errno)));
     }
     const std::string content((std::istreambuf_iterator<char>(file)),
                               std::istreambuf_iterator<char>());
     if (file.bad()) {
-      throw core::UsageError(InvalidEntryMessage(entry, "error while reading file"));
+      throw core::UsageError(InvalidEntryMessage(option, entry, "error while reading file"));
     }
 
     size_t file_entries = 0;

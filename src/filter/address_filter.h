@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ip_address.h"
@@ -35,8 +36,9 @@ class AddressFilter {
   //    are not followed. A file with no entries is an error.
   // Surrounding whitespace of an entry is ignored. Host bits set in a
   // network ("10.0.0.1/24") are cleared rather than rejected.
-  // Throws core::UsageError naming the entry (and file:line for a bad line).
-  static AddressFilter FromEntries(const std::vector<std::string>& entries);
+  // Throws core::UsageError naming the entry (and file:line for a bad line)
+  // and `option`, the option the entries came from.
+  static AddressFilter FromEntries(const std::vector<std::string>& entries, std::string_view option = "--ip");
 
   // True if `address` lies in any entry of its own family.
   bool Matches(const core::IpAddress& address) const;

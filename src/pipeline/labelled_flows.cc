@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "features/columns.h"
 #include "features/extract.h"
+#include "core/ip_address.h"
 
 namespace botrecon::pipeline {
 namespace {
@@ -138,8 +139,10 @@ LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::Inp
   std::vector<int> projection = resolution.Projection();
   int label_idx = -1, time_idx = -1;
   const size_t label_column = projection.size();
-  LabelSource source = options.fixed_label ? LabelSource::kFixed : LabelSource::kColumn;
-  if (!options.fixed_label) {
+  LabelSource source = options.fixed_label ? LabelSource::kFixed
+                       : options.infected  ? LabelSource::kInfected
+                                           : LabelSource::kColumn;
+  if (source == LabelSource::kColumn) {
     label_idx = FindColumn(schema, options.label_column.empty() ? "label" : options.label_column);
     if (label_idx < 0 && options.allow_missing_label) source = LabelSource::kNone;
   }
@@ -208,6 +211,9 @@ LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::Inp
         label = 0;
       } else if (options.fixed_label) {
         label = *options.fixed_label;
+      } else if (source == LabelSource::kInfected) {
+        auto address = core::ParseIpAddress(part.srcaddr[r]);
+        label = address && options.infected->Matches(*address) ? 1 : 0;
       } else {
         const core::Column& col = batch.columns[label_column];
         label = col.type == core::ColumnType::kDouble ? (col.numbers[r] == 1.0 ? 1 : 0) : ParseLabel(col.strings[r]);

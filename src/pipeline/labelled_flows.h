@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "features/flow_batch.h"
+#include "filter/address_filter.h"
 #include "io/reader.h"
 
 namespace botrecon::pipeline {
@@ -19,6 +20,11 @@ struct LabelOptions {
   std::string label_column = "label";
   // One label for every row of the file (single-class captures): 0 or 1.
   std::optional<int> fixed_label;
+  // Label by source host instead (a capture whose infected hosts are known,
+  // as CTU-13 publishes them): 1 for flows from these addresses/networks, 0
+  // for every other flow (sources that are not IP addresses included). Used
+  // when `fixed_label` is unset; the label column is then not read.
+  const filter::AddressFilter* infected = nullptr;
   // Keep rows whose start time lies in [from_minutes, to_minutes) after the
   // first row's start time (needs a StartTime column). Negative: no bound.
   double from_minutes = -1;
@@ -55,6 +61,7 @@ std::optional<double> ParseStartTime(std::string_view text);
 enum class LabelSource {
   kColumn,  // the label column
   kFixed,   // LabelOptions::fixed_label
+  kInfected,  // LabelOptions::infected (by source address)
   kNone,    // no label column (LabelOptions::allow_missing_label): all 0
 };
 

@@ -18,7 +18,7 @@ struct SharedState {
   std::mutex error_mutex;
   std::exception_ptr error;
   std::atomic<bool> stop{false};
-  std::atomic<uint64_t> rows_read{0}, rows_evaluated{0}, bad_rows{0}, invalid_addresses{0};
+  std::atomic<uint64_t> rows_read{0}, rows_evaluated{0}, bad_rows{0}, invalid_addresses{0}, management{0};
   std::string first_bad_row;
 };
 
@@ -73,6 +73,7 @@ void Worker(io::Reader& reader, const features::FeatureExtractor& extractor, con
       state.rows_read.fetch_add(n - extract_bad, std::memory_order_relaxed);
       state.rows_evaluated.fetch_add(evaluated, std::memory_order_relaxed);
       state.invalid_addresses.fetch_add(invalid, std::memory_order_relaxed);
+      state.management.fetch_add(flows.management_records, std::memory_order_relaxed);
       if (bad > 0) {
         state.bad_rows.fetch_add(bad, std::memory_order_relaxed);
         std::lock_guard<std::mutex> lock(state.error_mutex);
@@ -133,6 +134,7 @@ ScanResult RunScan(const ScanOptions& options) {
   result.bad_rows_skipped = state.bad_rows;
   result.first_bad_row = state.first_bad_row;
   result.invalid_addresses_skipped = state.invalid_addresses;
+  result.management_records_skipped = state.management;
   return result;
 }
 

@@ -50,6 +50,7 @@ struct ScanResult {
   uint64_t bad_rows_skipped = 0;
   std::string first_bad_row;
   uint64_t invalid_addresses_skipped = 0;
+  uint64_t management_records_skipped = 0;  // Argus "man" records (not flows; in rows_read)
 };
 
 // Runs the scan. Throws core::Error subclasses (input, I/O) with locations.

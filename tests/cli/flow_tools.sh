@@ -32,6 +32,17 @@ if command -v argus > /dev/null && command -v ra > /dev/null; then
   expect_rc 0 "argus/ra flows of mypcap.pcap"
   expect_contains "$ERR" "Columns: srcaddr='SrcAddr'" "ra header"
   expect_eq "$(($(wc -l < "$TMP/myout.csv") - 1))" "0" "no infected host in a healthy machine's traffic"
+  # ra prints Argus management records (proto man, source "0") among the
+  # flows; they are not flows: skipped, counted, never a host.
+  man=$(grep -c ',man,' "$TMP/my.csv")
+  expect_eq "$((man > 0))" "1" "ra output holds management records"
+  expect_contains "$ERR" "Skipped $man Argus management records" "-v counts the skipped management records"
+  run -s -y --threshold -1 "$TMP/my.csv" "$TMP/myall.csv"
+  expect_eq "$(awk -F, '$2 == "0"' "$TMP/myall.csv" | wc -l)" "0" "no host '0' from management records"
+  # train: FILE#infected=ADDR labels a capture by source host.
+  run train --trees 3 -o "$TMP/inf.brm" "$TMP/my.csv#infected=$(awk -F, 'NR == 3 {print $4}' "$TMP/my.csv")"
+  expect_rc 0 "train with #infected= on argus flows"
+  expect_contains "$ERR" "botnet" "train reports the botnet rows"
 else
   fail "argus/ra are not installed (scripts/install-deps.sh installs them)"
 fi

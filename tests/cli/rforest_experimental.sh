@@ -34,4 +34,20 @@ run train --trees 3 -o "$TMP/w.brm" "$DATA/ctu13/scenario5-virut-head.binetflow#
   "$DATA/ctu13/scenario11-rbot.binetflow@:1"
 expect_rc 0 "per-file label with a time window"
 expect_contains "$ERR" "scenario5-virut-head.binetflow: 531 rows so far" "label+window file is read whole"
+# Labels by source host: FILE#infected=A,B and --infected (filter.csv: 20 rows,
+# one each from .191-.193 and .204-.209 among others).
+F=$DATA/original-tests/filter.csv
+run train --trees 3 -o "$TMP/i.brm" "$F#infected=147.32.84.208,147.32.84.209"
+expect_rc 0 "per-file #infected= with two addresses"
+expect_contains "$ERR" "20 rows so far, $(grep -c -E ',147\.32\.84\.20[89]$' "$F") botnet" "#infected= labels those hosts' rows"
+run train --trees 3 -o "$TMP/i.brm" --infected 147.32.84.0/24 "$F"
+expect_rc 0 "--infected with a network"
+expect_contains "$ERR" "20 rows so far, $(grep -c ',147\.32\.84\.[0-9]*$' "$F") botnet" "--infected labels the network's rows"
+run train --trees 3 -o "$TMP/i.brm" "$F#infected=147.32.84.x"
+expect_rc 2 "bad #infected= address"
+expect_contains "$ERR" "for #infected=: '147.32.84.x'" "the error names the bad entry"
+run train --trees 3 -o "$TMP/i.brm" "$F#infected="
+expect_rc 2 "empty #infected="
+run train --trees 3 -o "$TMP/i.brm" --label 1 --infected 147.32.84.208 "$F"
+expect_rc 2 "--label and --infected together"
 finish

@@ -67,6 +67,31 @@ TEST(LabelledFlows, FixedLabel) {
   EXPECT_EQ(flows.positives(), 20u);
 }
 
+TEST(LabelledFlows, InfectedHostsLabelBySource) {
+  const std::string s5 = std::string(BOTRECON_SHARED_DATA) + "/ctu13/scenario5-virut-head.binetflow";
+  LabelledFlows all;
+  all.Append(s5, std::nullopt, LabelOptions{});
+  size_t expected = 0;
+  for (size_t r = 0; r < all.size(); ++r) expected += all.flows().srcaddr[r].starts_with("147.32.");
+  ASSERT_GT(expected, 0u);
+  ASSERT_LT(expected, all.size());
+
+  auto infected = filter::AddressFilter::FromEntries({"147.32.0.0/16"});
+  LabelOptions options;  // the file has a label column: --infected takes precedence
+  options.infected = &infected;
+  LabelledFlows flows;
+  EXPECT_EQ(flows.Append(s5, std::nullopt, options), LabelSource::kInfected);
+  ASSERT_EQ(flows.size(), all.size());
+  EXPECT_EQ(flows.positives(), expected);
+  for (size_t r = 0; r < flows.size(); ++r) {
+    EXPECT_EQ(flows.labels()[r], flows.flows().srcaddr[r].starts_with("147.32.") ? 1 : 0) << r;
+  }
+  options.fixed_label = 0;  // a fixed label wins over both
+  LabelledFlows fixed;
+  EXPECT_EQ(fixed.Append(s5, std::nullopt, options), LabelSource::kFixed);
+  EXPECT_EQ(fixed.positives(), 0u);
+}
+
 TEST(LabelledFlows, MissingLabelColumn) {
   const std::string filter_csv = std::string(BOTRECON_SHARED_DATA) + "/original-tests/filter.csv";
   LabelOptions strict;
