@@ -330,7 +330,9 @@ class CsvReader : public Reader {
       if (pending_.size() > kMaxRecordBytes) throw core::InputError(config.name + ":1: header line too long");
     }
     if (pending_.empty()) throw core::InputError(config.name + ": the file is empty (no header and no data rows)");
-    if (pending_.compare(0, 10, "#separator") == 0) {
+    // Zeek TSV log (some files in the wild have stray blanks before it).
+    if (const size_t lead = pending_.find_first_not_of(" \t");
+        lead != std::string::npos && pending_.compare(lead, 10, "#separator") == 0) {
       ReadZeekHeader(config);
       return;
     }
@@ -386,12 +388,26 @@ class CsvReader : public Reader {
     config.skip_comment_lines = true;
     std::string line;
     while (TakeLine(line)) {
+      if (const size_t lead = line.find_first_not_of(" \t"); lead != std::string::npos && lead > 0 &&
+                                                              line[lead] == '#') {
+        line.erase(0, lead);  // stray blanks before a '#' directive
+      }
       if (line.rfind("#separator", 0) == 0) {
         std::string_view sep = TrimSpaces(std::string_view(line).substr(10));
-        if (sep.size() == 4 && sep[0] == '\\' && sep[1] == 'x') {
-          config.delim = static_cast<char>(std::stoi(std::string(sep.substr(2)), nullptr, 16));
+        auto hex = [](char c) {
+          return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        };
+        if (sep.size() == 4 && sep[0] == '\\' && sep[1] == 'x' && hex(sep[2]) >= 0 && hex(sep[3]) >= 0) {
+          config.delim = static_cast<char>(hex(sep[2]) * 16 + hex(sep[3]));
         } else if (sep.size() == 1) {
           config.delim = sep[0];
+        } else {
+          throw core::InputError(config.name + ":" + std::to_string(next_line_ - 1) + ": invalid Zeek #separator '" +
+                                 std::string(sep) + "'; expected one character or \\xHH");
+        }
+        if (config.delim == '\n' || config.delim == '\r' || config.delim == '"') {
+          throw core::InputError(config.name + ":" + std::to_string(next_line_ - 1) + ": unusable Zeek #separator '" +
+                                 std::string(sep) + "'");
         }
         continue;
       }

@@ -9,6 +9,18 @@ expect_rc 0 "Zeek conn.log"
 expect_contains "$ERR" "srcaddr='id.orig_h'" "Zeek source address column"
 expect_contains "$ERR" "totbytes='orig_ip_bytes' + 'resp_ip_bytes'" "Zeek total bytes = both directions"
 [ "$(wc -l < "$TMP/zeek.csv")" -gt 1 ] && pass || fail "Zeek hosts"
+# A real Zeek log whose first line starts with a stray TAB before #separator.
+Z10=$DATA/flows/slips/test10-mixed-zeek-dir/conn.log
+expect_eq "$(head -c 2 "$Z10" | od -An -c | tr -d ' ')" '\t#' "test10's conn.log starts with a TAB"
+run -v -y --threshold -1 "$Z10" "$TMP/z10.csv"
+expect_rc 0 "Zeek log with a blank before #separator"
+expect_contains "$ERR" "srcaddr='id.orig_h'" "its #fields are read"
+expect_eq "$(($(wc -l < "$TMP/z10.csv") - 1))" "$(awk -F'\t' '!/^[ \t]*#/ {print $3}' "$Z10" | sort -u | wc -l)" \
+  "every source host of test10's conn.log is scored"
+printf '#separator \\xZZ\n#fields\tid.orig_h\n1.2.3.4\n' > "$TMP/badsep.log"
+run -y "$TMP/badsep.log"
+expect_rc 2 "bad Zeek #separator"
+expect_contains "$ERR" "badsep.log:1: invalid Zeek #separator" "the error names file and line"
 
 run -s -y --threshold -1 "$DATA/flows/iot23/conn.log.calibration_60_40" "$TMP/iot.csv"
 expect_rc 0 "IoT-23 log with a repeated header"
