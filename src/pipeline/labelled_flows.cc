@@ -37,7 +37,8 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 }
 
 int FindDstColumn(const io::Schema& schema) {
-  for (const char* name : {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr", "id.resp_h"}) {
+  // Argus, CTU-13 and the original's names; Zeek's id.resp_h; nfdump's da.
+  for (const char* name : {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr", "id.resp_h", "da"}) {
     int idx = FindColumn(schema, name);
     if (idx >= 0) return idx;
   }
