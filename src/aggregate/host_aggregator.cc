@@ -40,7 +40,7 @@ FixedScore CheckedAdd(FixedScore a, FixedScore b) {
 }
 
 FixedScore LoadSum(uint64_t lo, uint64_t hi) {
-  return static_cast<FixedScore>((static_cast<unsigned __int128>(hi) << 64) | lo);
+  return static_cast<FixedScore>((static_cast<UnsignedFixed>(hi) << 64) | lo);
 }
 
 }  // namespace
@@ -56,7 +56,7 @@ FixedScore ToFixed(double score) {
   const double whole = std::floor(score);
   const double fraction = (score - whole) * kTwo64;  // in [0, 2^64)
   const uint64_t low = fraction >= kTwo64 ? ~0ULL : static_cast<uint64_t>(fraction);
-  return static_cast<FixedScore>(static_cast<unsigned __int128>(static_cast<int64_t>(whole)) << 64) +
+  return static_cast<FixedScore>(static_cast<UnsignedFixed>(static_cast<int64_t>(whole)) << 64) +
          static_cast<FixedScore>(low);
 }
 
@@ -90,14 +90,14 @@ void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4
     if (e.count_and_flag == 0) {
       e.address = address;
       e.count_and_flag = count | flag;
-      auto u = static_cast<unsigned __int128>(sum);
+      auto u = static_cast<UnsignedFixed>(sum);
       e.sum_lo = static_cast<uint64_t>(u);
       e.sum_hi = static_cast<uint64_t>(u >> 64);
       ++num_ip_;
       return;
     }
     if (SameAddress(e.address, address) && (e.count_and_flag & kV4Flag) == flag) {
-      auto u = static_cast<unsigned __int128>(CheckedAdd(LoadSum(e.sum_lo, e.sum_hi), sum));
+      auto u = static_cast<UnsignedFixed>(CheckedAdd(LoadSum(e.sum_lo, e.sum_hi), sum));
       e.sum_lo = static_cast<uint64_t>(u);
       e.sum_hi = static_cast<uint64_t>(u >> 64);
       e.count_and_flag += count;

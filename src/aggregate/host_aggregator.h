@@ -19,7 +19,8 @@ namespace botrecon::aggregate {
 // result does not depend on the order rows arrive in: the same input gives
 // the same means whatever the thread count or batching, and a mean is the
 // exact mean rounded once (not the drift of a long floating-point sum).
-using FixedScore = __int128;
+__extension__ using FixedScore = __int128;           // GCC/Clang extension
+__extension__ using UnsignedFixed = unsigned __int128;  // for bit manipulation
 
 struct HostResult {
   std::string host;
@@ -58,7 +59,7 @@ class HostAggregator {
   };
   void AddFixed(const std::array<uint8_t, 16>& address, bool is_v4, FixedScore sum, uint64_t count);
   void Grow();
-  size_t Slot(uint64_t hash) const { return static_cast<size_t>((static_cast<unsigned __int128>(hash) * slots_.size()) >> 64); }
+  size_t Slot(uint64_t hash) const { return static_cast<size_t>((static_cast<UnsignedFixed>(hash) * slots_.size()) >> 64); }
 
   std::vector<Entry, core::HugePageAllocator<Entry>> slots_;
   size_t num_ip_ = 0;
