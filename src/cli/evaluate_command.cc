@@ -57,8 +57,10 @@ int RunEvaluateCommand(int argc, char** argv) {
   int jobs = -1;
   app.add_option("inputs", inputs,
                  "Labelled flow files; FILE@FROM:TO keeps rows starting FROM..TO minutes after the file's first row "
-                 "(either bound may be empty)")
-      ->type_name("FILE[@FROM:TO]")
+                 "(either bound may be empty); FILE#label=0|1 labels every row of that file; "
+                 "FILE#infected=ADDR[,ADDR...] labels that file's flows by source host and adds those hosts to the "
+                 "host truth (as --infected)")
+      ->type_name("FILE[#label=0|1|#infected=ADDR,...][@FROM:TO]")
       ->required()
       ->expected(1, -1);
   app.add_option("-M,--custom-model", custom_model, "Model file (.brm, made by `botrecon train`); overrides --model")
@@ -114,9 +116,18 @@ int RunEvaluateCommand(int argc, char** argv) {
   std::vector<InputSpec> specs;
   for (const auto& input : inputs) specs.push_back(ParseInputSpec(input, "evaluate"));
 
+  // Host truth: --infected, plus every file's own #infected= hosts.
   std::unique_ptr<filter::AddressFilter> infected, normal;
-  if (!infected_entries.empty()) {
-    infected = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(infected_entries, "--infected"));
+  std::vector<std::unique_ptr<filter::AddressFilter>> file_infected;  // per file, kept alive while appending
+  std::vector<std::string> truth_entries = infected_entries;
+  for (const auto& spec : specs) {
+    if (spec.infected.empty()) continue;
+    file_infected.push_back(
+        std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(spec.infected, "#infected=")));
+    truth_entries.insert(truth_entries.end(), spec.infected.begin(), spec.infected.end());
+  }
+  if (!truth_entries.empty()) {
+    infected = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(truth_entries, "--infected"));
   }
   if (!normal_entries.empty()) {
     normal = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(normal_entries, "--normal"));
@@ -144,8 +155,15 @@ int RunEvaluateCommand(int argc, char** argv) {
   // Rows [first, end) whose labels come from their source host.
   std::vector<std::pair<size_t, size_t>> host_labelled;
   std::unordered_set<pipeline::LabelSource> sources;
+  size_t next_file_infected = 0;
   for (const auto& spec : specs) {
     pipeline::LabelOptions file_options = label_options;
+    if (!spec.infected.empty()) {
+      file_options.infected = file_infected[next_file_infected++].get();
+      file_options.fixed_label.reset();
+    } else if (spec.label) {
+      file_options.fixed_label = *spec.label;
+    }
     if (spec.window) {
       file_options.from_minutes = spec.window->from_minutes;
       file_options.to_minutes = spec.window->to_minutes;
@@ -188,6 +206,7 @@ int RunEvaluateCommand(int argc, char** argv) {
         report.flow_labels = "fixed";
         break;
       case pipeline::LabelSource::kNone:
+      case pipeline::LabelSource::kInfected:
         report.flow_labels = "infected";
         break;
     }

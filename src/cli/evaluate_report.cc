@@ -16,8 +16,8 @@ std::string Score(double value) { return fmt::format("{:.6f}", value); }
 
 std::string LabelText(const std::string& flow_labels) {
   if (flow_labels == "column") return "from the label column";
-  if (flow_labels == "fixed") return "from --label";
-  if (flow_labels == "infected") return "by source host (--infected)";
+  if (flow_labels == "fixed") return "from --label or #label=";
+  if (flow_labels == "infected") return "by source host (--infected or #infected=)";
   return "from the label column, --label or --infected, per file";
 }
 

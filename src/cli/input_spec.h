@@ -1,8 +1,10 @@
-// Labelled-flow inputs on the command line: FILE or FILE@FROM:TO, shared by
-// `botrecon train` and `botrecon evaluate`.
+// Labelled-flow inputs on the command line, shared by `botrecon train` and
+// `botrecon evaluate`: FILE, FILE@FROM:TO, FILE#label=0|1, FILE#infected=A,B
+// and a label with a window (FILE#label=1@:70).
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace botrecon::cli {
 
@@ -17,12 +19,18 @@ struct InputSpec {
   // Set when the argument had an @FROM:TO suffix; it then replaces any
   // window given by options for this file (an empty bound means no bound).
   std::optional<TimeWindow> window;
+  // #label=0|1: one label for every row of this file.
+  std::optional<int> label;
+  // #infected=A,B: addresses/networks/files whose flows are botnet in this
+  // file (every other flow normal); empty when not given.
+  std::vector<std::string> infected;
 };
 
-// Splits "FILE@FROM:TO" (either bound may be empty: "@70:", "@:70") into the
-// path and its window; an argument without '@...:' is just a path. Throws
-// core::UsageError "COMMAND: bad time window ..." for a bound that is not a
-// non-negative number.
+// Splits "FILE[#label=0|1 | #infected=A,B][@FROM:TO]" into the path, the
+// per-file label or infected hosts, and the window (either bound may be
+// empty: "@70:", "@:70"); an argument without them is just a path. Throws
+// core::UsageError "COMMAND: ..." for a bound that is not a non-negative
+// number, a label other than 0 or 1, or an empty #infected=.
 InputSpec ParseInputSpec(const std::string& spec, const std::string& command);
 
 }  // namespace botrecon::cli

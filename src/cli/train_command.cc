@@ -193,38 +193,17 @@ int RunTrainCommand(int argc, char** argv) {
     // FILE#label=0|1: one label for every row of this file; FILE#infected=A,B:
     // labels by source host; FILE@FROM:TO: a time window for this file only
     // (a label and a window may be combined: FILE#label=1@:70).
-    std::string rest = spec;
+    InputSpec input_spec = ParseInputSpec(spec, "train");
     pipeline::LabelOptions file_options = label_options;
-    if (size_t hash = rest.rfind("#infected="); hash != std::string::npos) {
-      const std::string after = rest.substr(hash + 10);
-      const size_t value_end = after.find('@');
-      const std::string value = after.substr(0, value_end);
-      std::vector<std::string> entries;
-      for (size_t begin = 0; begin <= value.size();) {
-        size_t comma = value.find(',', begin);
-        if (comma == std::string::npos) comma = value.size();
-        if (comma > begin) entries.push_back(value.substr(begin, comma - begin));
-        begin = comma + 1;
-      }
-      if (entries.empty()) {
-        throw core::UsageError("train: '" + spec + "': #infected= needs at least one address or network");
-      }
-      file_infected.push_back(std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(entries, "#infected=")));
+    if (!input_spec.infected.empty()) {
+      file_infected.push_back(std::make_unique<filter::AddressFilter>(
+          filter::AddressFilter::FromEntries(input_spec.infected, "#infected=")));
       file_options.infected = file_infected.back().get();
       file_options.fixed_label.reset();
-      rest = rest.substr(0, hash) + (value_end == std::string::npos ? "" : after.substr(value_end));
-    } else if (size_t hash = rest.rfind("#label="); hash != std::string::npos) {
-      const std::string after = rest.substr(hash + 7);
-      const size_t value_end = after.find('@');
-      const std::string value = after.substr(0, value_end);
-      if (value != "0" && value != "1") {
-        throw core::UsageError("train: bad per-file label '" + value + "' in '" + spec + "'; expected #label=0 or #label=1");
-      }
-      file_options.fixed_label = value == "1" ? 1 : 0;
+    } else if (input_spec.label) {
+      file_options.fixed_label = *input_spec.label;
       file_options.infected = nullptr;
-      rest = rest.substr(0, hash) + (value_end == std::string::npos ? "" : after.substr(value_end));
     }
-    InputSpec input_spec = ParseInputSpec(rest, "train");
     const std::string& input = input_spec.path;
     if (input_spec.window) {
       file_options.from_minutes = input_spec.window->from_minutes;

@@ -78,6 +78,21 @@ expect_rc 2 "no input"
 run evaluate -h
 expect_rc 0 "evaluate -h"
 expect_contains "$OUT" "--fp-min-flows" "help lists --fp-min-flows"
+# Per-file labels: FILE#infected=A labels that file by source host and adds A
+# to the host truth; FILE#label=0 labels a whole file.
+F=$DATA/original-tests/filter.csv
+run evaluate --json "$F#infected=147.32.84.208,147.32.84.209" "$F#label=0"
+expect_rc 0 "evaluate with #infected= and #label="
+expect_contains "$OUT" '"labels": "mixed"' "two label sources"
+expect_contains "$OUT" '"botnet": 2,' "two botnet flows (.208 and .209 in the #infected= copy)"
+expect_contains "$OUT" '"truth": "infected"' "host truth from #infected="
+run evaluate "$F#infected=147.32.84.208"
+expect_contains "$OUT" "labelled by source host (--infected or #infected=)" "the table says where labels came from"
+expect_contains "$OUT" "Infected found   " "host section"
+expect_contains "$OUT" "of 1" "one infected host from #infected="
+run evaluate "$F#label=3"
+expect_rc 2 "bad #label="
+expect_contains "$ERR" "evaluate: bad per-file label '3'" "the error names the command and label"
 run -h
 expect_contains "$OUT" "botrecon evaluate" "scan help mentions evaluate"
 

@@ -42,5 +42,42 @@ TEST(InputSpec, BadWindowNamesTheCommand) {
   EXPECT_THROW(ParseInputSpec("s6.binetflow@1:2:3", "train"), core::UsageError);
 }
 
+TEST(InputSpec, PerFileLabelAndInfectedHosts) {
+  InputSpec labelled = ParseInputSpec("normal.csv#label=0", "train");
+  EXPECT_EQ(labelled.path, "normal.csv");
+  ASSERT_TRUE(labelled.label);
+  EXPECT_EQ(*labelled.label, 0);
+  EXPECT_TRUE(labelled.infected.empty());
+  InputSpec windowed = ParseInputSpec("s5.binetflow#label=1@:70", "train");
+  EXPECT_EQ(windowed.path, "s5.binetflow");
+  EXPECT_EQ(*windowed.label, 1);
+  ASSERT_TRUE(windowed.window);
+  EXPECT_EQ(windowed.window->to_minutes, 70);
+
+  InputSpec infected = ParseInputSpec("storm.csv#infected=10.0.1.1,,2001:db8::/32,hosts.txt@5:", "evaluate");
+  EXPECT_EQ(infected.path, "storm.csv");
+  EXPECT_FALSE(infected.label);
+  EXPECT_EQ(infected.infected, (std::vector<std::string>{"10.0.1.1", "2001:db8::/32", "hosts.txt"}));
+  ASSERT_TRUE(infected.window);
+  EXPECT_EQ(infected.window->from_minutes, 5);
+  EXPECT_TRUE(ParseInputSpec("plain.csv", "train").infected.empty());
+  EXPECT_FALSE(ParseInputSpec("plain.csv", "train").label);
+}
+
+TEST(InputSpec, BadPerFileLabels) {
+  try {
+    ParseInputSpec("x.csv#label=2", "evaluate");
+    FAIL();
+  } catch (const core::UsageError& e) {
+    EXPECT_STREQ(e.what(), "evaluate: bad per-file label '2' in 'x.csv#label=2'; expected #label=0 or #label=1");
+  }
+  try {
+    ParseInputSpec("x.csv#infected=,", "train");
+    FAIL();
+  } catch (const core::UsageError& e) {
+    EXPECT_STREQ(e.what(), "train: 'x.csv#infected=,': #infected= needs at least one address or network");
+  }
+}
+
 }  // namespace
 }  // namespace botrecon::cli
