@@ -122,8 +122,7 @@ int RunEvaluateCommand(int argc, char** argv) {
   std::vector<std::string> truth_entries = infected_entries;
   for (const auto& spec : specs) {
     if (spec.infected.empty()) continue;
-    file_infected.push_back(
-        std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(spec.infected, "#infected=")));
+    filter::AddressFilter::FromEntries(spec.infected, "#infected=");  // a bad entry: an error naming #infected=
     truth_entries.insert(truth_entries.end(), spec.infected.begin(), spec.infected.end());
   }
   if (!truth_entries.empty()) {
@@ -155,19 +154,8 @@ int RunEvaluateCommand(int argc, char** argv) {
   // Rows [first, end) whose labels come from their source host.
   std::vector<std::pair<size_t, size_t>> host_labelled;
   std::unordered_set<pipeline::LabelSource> sources;
-  size_t next_file_infected = 0;
   for (const auto& spec : specs) {
-    pipeline::LabelOptions file_options = label_options;
-    if (!spec.infected.empty()) {
-      file_options.infected = file_infected[next_file_infected++].get();
-      file_options.fixed_label.reset();
-    } else if (spec.label) {
-      file_options.fixed_label = *spec.label;
-    }
-    if (spec.window) {
-      file_options.from_minutes = spec.window->from_minutes;
-      file_options.to_minutes = spec.window->to_minutes;
-    }
+    pipeline::LabelOptions file_options = FileLabelOptions(spec, label_options, file_infected);
     const size_t first = data.size();
     pipeline::LabelSource source = data.Append(spec.path, input_type, file_options);
     sources.insert(source);

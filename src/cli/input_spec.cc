@@ -62,4 +62,23 @@ InputSpec ParseInputSpec(const std::string& spec, const std::string& command) {
   return out;
 }
 
+pipeline::LabelOptions FileLabelOptions(const InputSpec& spec, const pipeline::LabelOptions& base,
+                                        std::vector<std::unique_ptr<filter::AddressFilter>>& filters) {
+  pipeline::LabelOptions options = base;
+  if (!spec.infected.empty()) {
+    filters.push_back(
+        std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(spec.infected, "#infected=")));
+    options.infected = filters.back().get();
+    options.fixed_label.reset();
+  } else if (spec.label) {
+    options.fixed_label = *spec.label;
+    options.infected = nullptr;
+  }
+  if (spec.window) {
+    options.from_minutes = spec.window->from_minutes;
+    options.to_minutes = spec.window->to_minutes;
+  }
+  return options;
+}
+
 }  // namespace botrecon::cli

@@ -2,9 +2,13 @@
 // `botrecon evaluate`: FILE, FILE@FROM:TO, FILE#label=0|1, FILE#infected=A,B
 // and a label with a window (FILE#label=1@:70).
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "filter/address_filter.h"
+#include "pipeline/labelled_flows.h"
 
 namespace botrecon::cli {
 
@@ -32,5 +36,11 @@ struct InputSpec {
 // core::UsageError "COMMAND: ..." for a bound that is not a non-negative
 // number, a label other than 0 or 1, or an empty #infected=.
 InputSpec ParseInputSpec(const std::string& spec, const std::string& command);
+
+// The label options for one input: `base` with the spec's window, its
+// #label= (a fixed label) or its #infected= hosts (labels by source host; the
+// filter is built here and kept alive in `filters`).
+pipeline::LabelOptions FileLabelOptions(const InputSpec& spec, const pipeline::LabelOptions& base,
+                                        std::vector<std::unique_ptr<filter::AddressFilter>>& filters);
 
 }  // namespace botrecon::cli

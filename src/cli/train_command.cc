@@ -194,21 +194,8 @@ int RunTrainCommand(int argc, char** argv) {
     // labels by source host; FILE@FROM:TO: a time window for this file only
     // (a label and a window may be combined: FILE#label=1@:70).
     InputSpec input_spec = ParseInputSpec(spec, "train");
-    pipeline::LabelOptions file_options = label_options;
-    if (!input_spec.infected.empty()) {
-      file_infected.push_back(std::make_unique<filter::AddressFilter>(
-          filter::AddressFilter::FromEntries(input_spec.infected, "#infected=")));
-      file_options.infected = file_infected.back().get();
-      file_options.fixed_label.reset();
-    } else if (input_spec.label) {
-      file_options.fixed_label = *input_spec.label;
-      file_options.infected = nullptr;
-    }
+    pipeline::LabelOptions file_options = FileLabelOptions(input_spec, label_options, file_infected);
     const std::string& input = input_spec.path;
-    if (input_spec.window) {
-      file_options.from_minutes = input_spec.window->from_minutes;
-      file_options.to_minutes = input_spec.window->to_minutes;
-    }
     data.Append(input, input_type, file_options);
     if (!quiet) {
       std::fprintf(stderr, "[%6.1fs] %s: %zu rows so far, %zu botnet (%zu excluded)\n", elapsed(), input.c_str(),
