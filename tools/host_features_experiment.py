@@ -18,14 +18,10 @@ test.csv, scenario 6's last 30 minutes, mypcap and each P2P capture.
 """
 import sys, numpy as np, pandas as pd
 from sklearn.ensemble import RandomForestClassifier
+
+from sklearn_reference import port  # the same port parsing as the side-by-side reference
 import os
 D=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'); P='/tmp/p2p'
-def port(v):
-    try:
-        s=str(v).strip()
-        if s=='' or s=='nan': return -1.0
-        return float(int(s,16)) if s.lower().startswith('0x') else float(s)
-    except Exception: return -1.0
 def load(path, label=None, sep=None, window=None, truth=None):
     df=pd.read_csv(path, sep=sep or ',', low_memory=False, engine='c')
     df.columns=[c.strip().lower() for c in df.columns]

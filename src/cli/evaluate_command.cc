@@ -118,11 +118,10 @@ int RunEvaluateCommand(int argc, char** argv) {
 
   // Host truth: --infected, plus every file's own #infected= hosts.
   std::unique_ptr<filter::AddressFilter> infected, normal;
-  std::vector<std::unique_ptr<filter::AddressFilter>> file_infected;  // per file, kept alive while appending
+  std::vector<std::unique_ptr<filter::AddressFilter>> file_infected;  // per spec; null without #infected=
   std::vector<std::string> truth_entries = infected_entries;
   for (const auto& spec : specs) {
-    if (spec.infected.empty()) continue;
-    filter::AddressFilter::FromEntries(spec.infected, "#infected=");  // a bad entry: an error naming #infected=
+    file_infected.push_back(FileInfectedFilter(spec));
     truth_entries.insert(truth_entries.end(), spec.infected.begin(), spec.infected.end());
   }
   if (!truth_entries.empty()) {
@@ -140,6 +139,7 @@ int RunEvaluateCommand(int argc, char** argv) {
   label_options.skip_bad_rows = skip_bad_rows;
   // Without a label column, --infected labels the flows (unless a column was named).
   label_options.allow_missing_label = infected != nullptr && label_column_option->count() == 0;
+  label_options.missing_label_infected = infected.get();
   label_options.missing_label_hint =
       "name one with --label-column, give --label 0|1 for the whole file, or list the infected hosts with "
       "--infected";
@@ -151,26 +151,16 @@ int RunEvaluateCommand(int argc, char** argv) {
   if (!exclude_files.empty()) label_options.exclude = &excluded_keys;
 
   pipeline::LabelledFlows data;
-  // Rows [first, end) whose labels come from their source host.
-  std::vector<std::pair<size_t, size_t>> host_labelled;
   std::unordered_set<pipeline::LabelSource> sources;
-  for (const auto& spec : specs) {
-    pipeline::LabelOptions file_options = FileLabelOptions(spec, label_options, file_infected);
-    const size_t first = data.size();
-    pipeline::LabelSource source = data.Append(spec.path, input_type, file_options);
-    sources.insert(source);
-    if (source == pipeline::LabelSource::kNone) host_labelled.emplace_back(first, data.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const InputSpec& spec = specs[i];
+    pipeline::LabelOptions file_options = FileLabelOptions(spec, label_options, file_infected[i].get());
+    sources.insert(data.Append(spec.path, input_type, file_options));
   }
   if (data.size() == 0) throw core::InputError("evaluate: no flows to evaluate");
 
   const features::FlowBatch& flows = data.flows();
-  std::vector<uint8_t> labels = data.labels();
-  for (const auto& [first, end] : host_labelled) {
-    for (size_t r = first; r < end; ++r) {
-      auto address = core::ParseIpAddress(flows.srcaddr[r]);
-      labels[r] = address && infected->Matches(*address) ? 1 : 0;
-    }
-  }
+  const std::vector<uint8_t>& labels = data.labels();
 
   const int threads = jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<double> scores = eval::ScoreFlows(*model, flows, threads);

@@ -63,12 +63,10 @@ InputSpec ParseInputSpec(const std::string& spec, const std::string& command) {
 }
 
 pipeline::LabelOptions FileLabelOptions(const InputSpec& spec, const pipeline::LabelOptions& base,
-                                        std::vector<std::unique_ptr<filter::AddressFilter>>& filters) {
+                                        const filter::AddressFilter* infected) {
   pipeline::LabelOptions options = base;
-  if (!spec.infected.empty()) {
-    filters.push_back(
-        std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(spec.infected, "#infected=")));
-    options.infected = filters.back().get();
+  if (infected != nullptr) {
+    options.infected = infected;
     options.fixed_label.reset();
   } else if (spec.label) {
     options.fixed_label = *spec.label;
@@ -79,6 +77,11 @@ pipeline::LabelOptions FileLabelOptions(const InputSpec& spec, const pipeline::L
     options.to_minutes = spec.window->to_minutes;
   }
   return options;
+}
+
+std::unique_ptr<filter::AddressFilter> FileInfectedFilter(const InputSpec& spec) {
+  if (spec.infected.empty()) return nullptr;
+  return std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(spec.infected, "#infected="));
 }
 
 }  // namespace botrecon::cli

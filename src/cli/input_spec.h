@@ -37,10 +37,14 @@ struct InputSpec {
 // number, a label other than 0 or 1, or an empty #infected=.
 InputSpec ParseInputSpec(const std::string& spec, const std::string& command);
 
-// The label options for one input: `base` with the spec's window, its
-// #label= (a fixed label) or its #infected= hosts (labels by source host; the
-// filter is built here and kept alive in `filters`).
+// The label options for one input: `base` with the spec's window and its
+// #label= (a fixed label) or, when `infected` is given (the filter built from
+// the spec's #infected= entries, owned by the caller), labels by source host.
 pipeline::LabelOptions FileLabelOptions(const InputSpec& spec, const pipeline::LabelOptions& base,
-                                        std::vector<std::unique_ptr<filter::AddressFilter>>& filters);
+                                        const filter::AddressFilter* infected);
+
+// The filter of a spec's #infected= entries (errors name "#infected="), or
+// null when it has none.
+std::unique_ptr<filter::AddressFilter> FileInfectedFilter(const InputSpec& spec);
 
 }  // namespace botrecon::cli

@@ -178,7 +178,6 @@ int RunTrainCommand(int argc, char** argv) {
     infected = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(infected_entries, "--infected"));
     label_options.infected = infected.get();
   }
-  std::vector<std::unique_ptr<filter::AddressFilter>> file_infected;  // kept alive while appending
   label_options.from_minutes = from_minutes;
   label_options.to_minutes = to_minutes;
   label_options.skip_bad_rows = skip_bad_rows;
@@ -194,7 +193,8 @@ int RunTrainCommand(int argc, char** argv) {
     // labels by source host; FILE@FROM:TO: a time window for this file only
     // (a label and a window may be combined: FILE#label=1@:70).
     InputSpec input_spec = ParseInputSpec(spec, "train");
-    pipeline::LabelOptions file_options = FileLabelOptions(input_spec, label_options, file_infected);
+    std::unique_ptr<filter::AddressFilter> file_infected = FileInfectedFilter(input_spec);
+    pipeline::LabelOptions file_options = FileLabelOptions(input_spec, label_options, file_infected.get());
     const std::string& input = input_spec.path;
     data.Append(input, input_type, file_options);
     if (!quiet) {

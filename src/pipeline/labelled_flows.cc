@@ -6,9 +6,9 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ip_address.h"
 #include "features/columns.h"
 #include "features/extract.h"
-#include "core/ip_address.h"
 
 namespace botrecon::pipeline {
 namespace {
@@ -207,14 +207,18 @@ LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::Inp
           continue;
         }
       }
+      auto by_host = [&](const filter::AddressFilter* infected) {
+        if (infected == nullptr) return 0;
+        auto address = core::ParseIpAddress(part.srcaddr[r]);
+        return address && infected->Matches(*address) ? 1 : 0;
+      };
       int label;
       if (source == LabelSource::kNone) {
-        label = 0;
+        label = by_host(options.missing_label_infected);
       } else if (options.fixed_label) {
         label = *options.fixed_label;
       } else if (source == LabelSource::kInfected) {
-        auto address = core::ParseIpAddress(part.srcaddr[r]);
-        label = address && options.infected->Matches(*address) ? 1 : 0;
+        label = by_host(options.infected);
       } else {
         const core::Column& col = batch.columns[label_column];
         label = col.type == core::ColumnType::kDouble ? (col.numbers[r] == 1.0 ? 1 : 0) : ParseLabel(col.strings[r]);

@@ -30,10 +30,12 @@ struct LabelOptions {
   double from_minutes = -1;
   double to_minutes = -1;
   bool skip_bad_rows = false;
-  // A file without the label column gets label 0 on every row (and Append
-  // returns LabelSource::kNone) instead of an error; for evaluating against a
-  // list of infected hosts, which then labels the flows.
+  // A file without the label column is not an error: Append returns
+  // LabelSource::kNone and labels its rows by source host in
+  // `missing_label_infected` when given (evaluating against a list of
+  // infected hosts), else 0.
   bool allow_missing_label = false;
+  const filter::AddressFilter* missing_label_infected = nullptr;
   // What the error for a missing label column suggests.
   std::string missing_label_hint = "name one with --label-column or give --label 0|1 for the whole file";
   // Flows to leave out (e.g. evaluation flows that also occur in a training
@@ -62,7 +64,7 @@ enum class LabelSource {
   kColumn,  // the label column
   kFixed,   // LabelOptions::fixed_label
   kInfected,  // LabelOptions::infected (by source address)
-  kNone,    // no label column (LabelOptions::allow_missing_label): all 0
+  kNone,    // no label column (LabelOptions::allow_missing_label): by missing_label_infected, or 0
 };
 
 // All rows of one or more inputs, as one FlowBatch with labels.

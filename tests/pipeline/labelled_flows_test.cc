@@ -92,6 +92,18 @@ TEST(LabelledFlows, InfectedHostsLabelBySource) {
   EXPECT_EQ(fixed.positives(), 0u);
 }
 
+TEST(LabelledFlows, MissingLabelColumnLabelledByHost) {
+  const std::string filter_csv = std::string(BOTRECON_SHARED_DATA) + "/original-tests/filter.csv";
+  auto infected = filter::AddressFilter::FromEntries({"147.32.84.208", "147.32.84.209"});
+  LabelOptions options;
+  options.allow_missing_label = true;
+  options.missing_label_infected = &infected;
+  LabelledFlows flows;
+  EXPECT_EQ(flows.Append(filter_csv, std::nullopt, options), LabelSource::kNone);
+  EXPECT_EQ(flows.size(), 20u);
+  EXPECT_EQ(flows.positives(), 2u);  // one row each from .208 and .209
+}
+
 TEST(LabelledFlows, MissingLabelColumn) {
   const std::string filter_csv = std::string(BOTRECON_SHARED_DATA) + "/original-tests/filter.csv";
   LabelOptions strict;
