@@ -31,7 +31,8 @@ done
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 capture_flows "$D/captures/mypcap.pcap" "$T/mypcap.csv"
-{ echo "mypcap.pcap $T/mypcap.csv -"; prepare_captures "$D" "$T"; } > "$T/list"
+prepare_captures "$D" "$T" > "$T/captures"
+{ echo "mypcap.pcap $T/mypcap.csv -"; cat "$T/captures"; } > "$T/list"
 
 threshold=0.5
 case " $* " in *" svm "* | *" SVM "*) threshold=0 ;; esac
@@ -41,7 +42,7 @@ while read -r name file hosts; do
   model=("$@")
   if [ $loo = 1 ]; then
     mkdir -p "$T/loo"
-    BOTRECON_RECIPES=rforest-experimental BOTRECON_LEAVE_OUT=$name \
+    BOTRECON_RECIPES=rforest-experimental BOTRECON_LEAVE_OUT=$name BOTRECON_CAPTURE_LIST=$T/captures \
       sh tools/train-builtin-models.sh "$B" "$D" "$T/loo" < /dev/null
     model=(-M "$T/loo/rforest-experimental.brm")
   fi

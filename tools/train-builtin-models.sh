@@ -8,7 +8,8 @@
 # then re-run cmake and rebuild to embed them. Deterministic (seed 1, any -j).
 # Environment: BOTRECON_RECIPES (default "rforest svm rforest-experimental")
 # picks models; BOTRECON_LEAVE_OUT=NAME trains rforest-experimental without
-# that capture of tools/captures.sh (leave-one-out, tools/eval-unseen.sh).
+# that capture of tools/captures.sh (leave-one-out, tools/eval-unseen.sh);
+# BOTRECON_CAPTURE_LIST=FILE uses captures already prepared by prepare_captures.
 set -eu
 cd "$(dirname "$0")/.."
 . tools/captures.sh
@@ -42,7 +43,11 @@ fi
 wanted rforest-experimental || exit 0
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-prepare_captures "$D" "$T" > "$T/list"
+if [ -n "${BOTRECON_CAPTURE_LIST:-}" ]; then
+  cp "$BOTRECON_CAPTURE_LIST" "$T/list"  # already prepared (tools/eval-unseen.sh --leave-one-out)
+else
+  prepare_captures "$D" "$T" > "$T/list"
+fi
 set --
 while read -r name file hosts; do
   [ "$name" = "$LEAVE_OUT" ] || set -- "$@" "$file#infected=$hosts"
