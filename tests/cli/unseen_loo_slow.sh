@@ -1,4 +1,4 @@
-# Slow (about 6 minutes on 2 cores; label "slow", not in the default suite):
+# Slow (about 3 minutes on 2 cores; label "slow", not in the default suite):
 # rforest-experimental's leave-one-capture-out figures of its model card —
 # tools/eval-unseen.sh --leave-one-out retrains the model once per malicious
 # capture without it and scores the capture.
