@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "io/decompress.h"
+#include "io/byte_stream.h"
+#include "io/codec/decompress.h"
 
 namespace botrecon::io {
 
@@ -32,26 +33,7 @@ class FileBuffer {
   std::string name_;
 };
 
-// Sequential bytes: a file, stdin, or an in-memory buffer.
-class ByteStream {
- public:
-  virtual ~ByteStream() = default;
-  // Reads up to `n` bytes; returns 0 only at the end. Throws core::IoError.
-  virtual size_t Read(char* out, size_t n) = 0;
-  // Total size in bytes if known (regular, uncompressed files), else 0.
-  virtual uint64_t size() const { return 0; }
-  const std::string& name() const { return name_; }
-
-  // Opens `path` ("-" = stdin) and decompresses it if its first bytes say it
-  // is compressed (see OpenInputStream). Throws core::IoError naming the path.
-  static std::unique_ptr<ByteStream> Open(const std::string& path);
-  // Opens `path` ("-" = stdin) as it is, without decompressing.
-  static std::unique_ptr<ByteStream> OpenRaw(const std::string& path);
-  static std::unique_ptr<ByteStream> FromString(std::string name, std::string data);
-
- protected:
-  std::string name_;
-};
+// ByteStream (sequential bytes) is declared in io/byte_stream.h.
 
 // A stream whose next bytes can be looked at before they are read (stdin
 // included: the looked-at bytes are kept and read again).

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "io/decompress.h"
+#include "io/codec/decompress.h"
 #include "io/formats.h"
 #include "io/input.h"
 

@@ -14,8 +14,8 @@
 
 #include "core/error.h"
 #include "io/formats.h"
-#include "io/pickle_numpy.h"
-#include "io/pickle_vm.h"
+#include "io/formats/pickle/pickle_numpy.h"
+#include "io/formats/pickle/pickle_vm.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace botrecon;

@@ -1,4 +1,4 @@
-#include "io/decompress.h"
+#include "io/codec/decompress.h"
 
 #include <bzlib.h>
 #include <lzma.h>
@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "core/error.h"
-#include "io/input.h"
+#include "io/byte_stream.h"
 
 namespace botrecon::io {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-namespace botrecon::io {
+#include "io/byte_stream.h"
 
-class ByteStream;
+namespace botrecon::io {
 
 enum class Compression { kNone, kGzip, kBzip2, kXz, kZstd };
 

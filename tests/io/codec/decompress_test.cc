@@ -1,4 +1,4 @@
-#include "io/decompress.h"
+#include "io/codec/decompress.h"
 
 #include <bzlib.h>
 #include <fcntl.h>
@@ -19,7 +19,7 @@
 #include "io/formats.h"
 #include "io/input.h"
 #include "io/reader.h"
-#include "text_reader_test_util.h"
+#include "../text_reader_test_util.h"
 
 namespace botrecon::io {
 namespace {

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "io/flatbuf.h"
+#include "io/formats/feather/flatbuf.h"
 #include "io/formats.h"
 
 namespace botrecon::io {

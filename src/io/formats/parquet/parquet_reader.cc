@@ -33,7 +33,7 @@
 
 #include "core/error.h"
 #include "io/formats.h"
-#include "io/thrift_compact.h"
+#include "io/formats/parquet/thrift_compact.h"
 
 namespace botrecon::io {
 namespace {

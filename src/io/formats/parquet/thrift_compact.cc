@@ -1,4 +1,4 @@
-#include "io/thrift_compact.h"
+#include "io/formats/parquet/thrift_compact.h"
 
 #include <bit>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "io/pickle_numpy.h"
+#include "io/formats/pickle/pickle_numpy.h"
 
 #include <bit>
 #include <cmath>

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "io/pickle_vm.h"
+#include "io/formats/pickle/pickle_vm.h"
 
 namespace botrecon::io {
 

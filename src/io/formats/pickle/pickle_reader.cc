@@ -44,8 +44,8 @@
 
 #include "core/error.h"
 #include "io/formats.h"
-#include "io/pickle_numpy.h"
-#include "io/pickle_vm.h"
+#include "io/formats/pickle/pickle_numpy.h"
+#include "io/formats/pickle/pickle_vm.h"
 
 namespace botrecon::io {
 namespace {

@@ -1,4 +1,4 @@
-#include "io/pickle_vm.h"
+#include "io/formats/pickle/pickle_vm.h"
 
 #include <algorithm>
 #include <bit>

@@ -9,7 +9,7 @@
 
 #include "arrow_ipc_builder.h"
 #include "core/error.h"
-#include "io/flatbuf.h"
+#include "io/formats/feather/flatbuf.h"
 #include "io/formats.h"
 
 namespace botrecon::io {

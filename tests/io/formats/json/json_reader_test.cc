@@ -10,7 +10,7 @@
 #include "io/formats.h"
 #include "io/input.h"
 #include "io/reader.h"
-#include "text_reader_test_util.h"
+#include "../../text_reader_test_util.h"
 
 namespace botrecon::io {
 namespace {

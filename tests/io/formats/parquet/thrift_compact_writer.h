@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "io/thrift_compact.h"
+#include "io/formats/parquet/thrift_compact.h"
 
 namespace botrecon::io::testing {
 

@@ -1,4 +1,4 @@
-#include "io/pickle_vm.h"
+#include "io/formats/pickle/pickle_vm.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "io/formats.h"
-#include "io/pickle_numpy.h"
+#include "io/formats/pickle/pickle_numpy.h"
 
 namespace botrecon::io {
 namespace {
