@@ -69,7 +69,8 @@ struct DetectorInfo {
   std::string needs;        // the flow fields it needs
 };
 
-class HostTables;  // the sharded state (behaviour.cc)
+class HostTables;      // the sharded state (host_tables.h)
+struct CaptureFacts;  // detectors.h
 
 class BehaviourTable {
  public:
@@ -104,6 +105,8 @@ class BehaviourTable {
   const Options& options() const { return options_; }
 
  private:
+  CaptureFacts MakeCaptureFacts() const;
+
   Options options_;
   std::unique_ptr<HostTables> tables_;
 };

@@ -26,11 +26,12 @@ Answer ArgusFlags(std::string_view state, size_t underscore) {
   return Answer::kAnswered;
 }
 
-// nfdump: six positions "UAPRSF", '.' for an unset flag (both directions with -B).
+// nfdump: positions "UAPRSF" (or "CEUAPRSF" in newer versions), '.' for an unset flag.
 bool IsNfdumpFlags(std::string_view state) {
-  if (state.size() != 6) return false;
+  if (state.size() != 6 && state.size() != 8) return false;
+  if (state.find('.') == std::string_view::npos) return false;
   return std::all_of(state.begin(), state.end(), [](char c) {
-    return c == '.' || c == 'U' || c == 'A' || c == 'P' || c == 'R' || c == 'S' || c == 'F';
+    return c == '.' || c == 'C' || c == 'E' || c == 'U' || c == 'A' || c == 'P' || c == 'R' || c == 'S' || c == 'F';
   });
 }
 

@@ -1,0 +1,244 @@
+#include "detect/window_state.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace botrecon::detect {
+
+std::string Example::Text() const {
+  std::string text = core::FormatIpAddress(address);
+  if (port < 0) return text;
+  return address.is_v4 ? fmt::format("{}:{}", text, port) : fmt::format("[{}]:{}", text, port);
+}
+
+void ExampleSet::Add(const Example& example) {
+  for (int idx = 0; idx < count; ++idx) {
+    if (items[idx].hash == example.hash) return;
+  }
+  if (count < kSize) {
+    items[count++] = example;
+  } else if (example.hash < items[kSize - 1].hash) {
+    items[kSize - 1] = example;
+  } else {
+    return;
+  }
+  std::sort(items.begin(), items.begin() + count, [](const Example& a, const Example& b) { return a.hash < b.hash; });
+}
+
+void ExampleSet::Merge(const ExampleSet& other) {
+  for (int idx = 0; idx < other.count; ++idx) Add(other.items[idx]);
+}
+
+std::vector<std::string> ExampleSet::Texts() const {
+  std::vector<std::string> texts;
+  for (int idx = 0; idx < count; ++idx) texts.push_back(items[idx].Text());
+  return texts;
+}
+
+uint64_t ScanBucket::Busiest() const {
+  uint64_t pair_count = pairs.Estimate(), key_count = keys.Estimate();
+  if (pair_count == 0) return 0;
+  return pair_count >= key_count ? pair_count - key_count + 1 : 1;
+}
+
+// ---- BeaconPair / BeaconState ----
+
+void BeaconPair::Merge(const BeaconPair& other) {
+  if (other.port >= 0 && (port < 0 || other.port < port)) port = other.port;
+  flows += other.flows;
+  sized += other.sized;
+  bytes_sum += other.bytes_sum;
+  bytes_squares += other.bytes_squares;
+  slots.Merge(other.slots);
+}
+
+BeaconPair* BeaconState::Insert(uint64_t dst_hash) {
+  auto it = std::lower_bound(pairs.begin(), pairs.end(), dst_hash,
+                             [](const BeaconPair& pair, uint64_t hash) { return pair.dst_hash < hash; });
+  if (it != pairs.end() && it->dst_hash == dst_hash) return &*it;
+  if (pairs.size() >= kMaxPairs && it == pairs.end()) return nullptr;  // above the bottom-k cut
+  it = pairs.insert(it, BeaconPair{});
+  it->dst_hash = dst_hash;
+  BeaconPair* inserted = &*it;
+  if (pairs.size() > kMaxPairs) pairs.pop_back();  // never the inserted one: it was below the last
+  return inserted;
+}
+
+void BeaconState::Add(const FlowFacts& flow, double window_start) {
+  BeaconPair* pair = Insert(flow.dst_hash);
+  if (!pair) return;
+  pair->dst = flow.dst;
+  BeaconPair one;
+  one.port = flow.dport;
+  one.flows = 1;
+  if (flow.bytes >= 0) {
+    auto bytes = static_cast<uint64_t>(flow.bytes);
+    one.sized = 1;
+    one.bytes_sum = bytes;
+    one.bytes_squares = static_cast<Uint128>(bytes) * bytes;
+  }
+  double offset = std::floor(flow.start - window_start);
+  pair->slots.Add(static_cast<uint32_t>(std::clamp(offset, 0.0, 4e9)));
+  pair->Merge(one);
+}
+
+void BeaconState::Merge(const BeaconState& other) {
+  for (const BeaconPair& theirs : other.pairs) {
+    BeaconPair* ours = Insert(theirs.dst_hash);
+    if (!ours) continue;
+    if (ours->flows == 0) {
+      *ours = theirs;
+    } else {
+      ours->Merge(theirs);
+    }
+  }
+}
+
+// ---- WindowState ----
+
+WindowExamples& WindowState::Examples() {
+  if (!examples) examples = std::make_unique<WindowExamples>();
+  return *examples;
+}
+
+void WindowState::Add(const FlowFacts& flow, bool tier2, double window_seconds) {
+  ++flows;
+  if (std::isfinite(flow.start)) {
+    first = std::min(first, flow.start);
+    last = std::max(last, flow.start);
+  }
+  if (flow.dst_hash == 0 || flow.dst_safe) return;
+  dsts.Add(flow.dst_hash);
+  Example example{HashPair(flow.dst_hash, static_cast<uint64_t>(flow.dport)) | 1, flow.dst, flow.dport};
+  bool has_example = flow.dst_ip;
+  if (flow.answer != Answer::kUnknown) ++classified;
+  if (flow.failed()) AddFailed(flow, example);
+  if (flow.mail) {
+    ++smtp_flows;
+    smtp_failed += flow.failed();
+    smtp_dsts.Add(flow.dst_hash);
+    if (has_example) Examples().smtp.Add(example);
+  }
+  if (flow.icmp_echo) {
+    ++icmp_flows;
+    icmp_dsts.Add(flow.dst_hash);
+    if (has_example) Examples().icmp.Add(Example{flow.dst_hash, flow.dst, -1});
+  }
+  if (flow.proto == Proto::kArp) {
+    ++arp_flows;
+    arp_dsts.Add(flow.dst_hash);
+    if (has_example) Examples().arp.Add(Example{flow.dst_hash, flow.dst, -1});
+  }
+  if (flow.high_ports) {
+    ++p2p_flows;
+    p2p_failed += flow.failed();
+    p2p_dsts.Add(flow.dst_hash);
+    p2p_ports.Add(Mix64(static_cast<uint64_t>(flow.dport) + 1));
+    if (has_example && flow.failed()) Examples().p2p.Add(example);
+  }
+  if (tier2) AddTier2(flow, example, window_seconds);
+}
+
+void WindowState::AddFailed(const FlowFacts& flow, const Example& example) {
+  ++failed;
+  failed_dsts.Add(flow.dst_hash);
+  if (flow.dport < 0 || (flow.proto != Proto::kTcp && flow.proto != Proto::kUdp)) return;
+  if (!scan) scan = std::make_unique<ScanState>();
+  uint64_t port_hash = Mix64(static_cast<uint64_t>(flow.dport) + 1);
+  uint64_t pair = HashPair(flow.dst_hash, port_hash);
+  ScanBucket& by_port = scan->by_port[port_hash & (ScanState::kBuckets - 1)];
+  by_port.pairs.Add(pair);
+  by_port.keys.Add(port_hash);
+  ScanBucket& by_dst = scan->by_dst[flow.dst_hash & (ScanState::kBuckets - 1)];
+  by_dst.pairs.Add(pair);
+  by_dst.keys.Add(flow.dst_hash);
+  if (flow.dst_ip) {
+    by_port.AddExample(example);
+    by_dst.AddExample(example);
+  }
+}
+
+void WindowState::AddTier2(const FlowFacts& flow, const Example& example, double window_seconds) {
+  if (flow.dns) ++dns_flows;
+  if (flow.public_dst) {
+    ++public_flows;
+    public_dsts.Add(flow.dst_hash);
+    Examples().publics.Add(Example{flow.dst_hash, flow.dst, -1});
+  }
+  if (flow.beacon && std::isfinite(flow.start) && window != kNoWindow) {
+    if (!beacons) beacons = std::make_unique<BeaconState>();
+    beacons->Add(flow, WindowStart(window, window_seconds));
+  }
+}
+
+namespace {
+template <typename T>
+void MergeOwned(std::unique_ptr<T>& ours, const std::unique_ptr<T>& theirs) {
+  if (!theirs) return;
+  if (!ours) ours = std::make_unique<T>();
+  ours->Merge(*theirs);
+}
+}  // namespace
+
+void WindowState::Merge(const WindowState& other) {
+  flows += other.flows;
+  first = std::min(first, other.first);
+  last = std::max(last, other.last);
+  classified += other.classified;
+  failed += other.failed;
+  smtp_flows += other.smtp_flows;
+  smtp_failed += other.smtp_failed;
+  icmp_flows += other.icmp_flows;
+  arp_flows += other.arp_flows;
+  p2p_flows += other.p2p_flows;
+  p2p_failed += other.p2p_failed;
+  dns_flows += other.dns_flows;
+  public_flows += other.public_flows;
+  DistinctSketch WindowState::*sketches[] = {&WindowState::dsts, &WindowState::failed_dsts, &WindowState::smtp_dsts,
+                                             &WindowState::icmp_dsts, &WindowState::arp_dsts, &WindowState::p2p_dsts,
+                                             &WindowState::p2p_ports, &WindowState::public_dsts};
+  for (auto member : sketches) (this->*member).Merge(other.*member);
+  if (other.scan) {
+    if (!scan) scan = std::make_unique<ScanState>();
+    for (int idx = 0; idx < ScanState::kBuckets; ++idx) {
+      for (auto side : {&ScanState::by_port, &ScanState::by_dst}) {
+        ScanBucket& ours = ((*scan).*side)[idx];
+        const ScanBucket& theirs = ((*other.scan).*side)[idx];
+        ours.pairs.Merge(theirs.pairs);
+        ours.keys.Merge(theirs.keys);
+        if (theirs.example.hash != 0) ours.AddExample(theirs.example);
+      }
+    }
+  }
+  if (other.examples) {
+    WindowExamples& ours = Examples();
+    ExampleSet WindowExamples::*sets[] = {&WindowExamples::smtp, &WindowExamples::icmp, &WindowExamples::arp,
+                                          &WindowExamples::p2p, &WindowExamples::publics};
+    for (auto member : sets) (ours.*member).Merge((*other.examples).*member);
+  }
+  MergeOwned(beacons, other.beacons);
+}
+
+size_t WindowState::MemoryBytes() const {
+  size_t bytes = sizeof(WindowState);
+  for (const DistinctSketch* sketch : {&dsts, &failed_dsts, &smtp_dsts, &icmp_dsts, &arp_dsts, &p2p_dsts, &p2p_ports, &public_dsts}) {
+    bytes += sketch->MemoryBytes();
+  }
+  if (scan) {
+    bytes += sizeof(ScanState);
+    for (int idx = 0; idx < ScanState::kBuckets; ++idx) {
+      for (const ScanBucket* bucket : {&scan->by_port[idx], &scan->by_dst[idx]}) {
+        bytes += bucket->pairs.MemoryBytes() + bucket->keys.MemoryBytes();
+      }
+    }
+  }
+  if (examples) bytes += sizeof(WindowExamples);
+  if (beacons) {
+    bytes += sizeof(BeaconState) + beacons->pairs.capacity() * sizeof(BeaconPair);
+    for (const BeaconPair& pair : beacons->pairs) bytes += pair.slots.MemoryBytes();
+  }
+  return bytes;
+}
+
+}  // namespace botrecon::detect
