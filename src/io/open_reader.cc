@@ -40,7 +40,7 @@ std::string_view FirstLine(std::string_view head) {
   while (!head.empty() && (head.front() == '\n' || head.front() == '\r')) head.remove_prefix(1);
   size_t nl = head.find('\n');
   std::string_view line = head.substr(0, nl);
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  line = core::ChompCr(line);
   return line;
 }
 

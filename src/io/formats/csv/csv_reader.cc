@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "io/formats.h"
 
 namespace botrecon::io {
@@ -63,12 +64,6 @@ void SplitRecord(std::string_view record, char delim, std::vector<std::string_vi
   }
 }
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Settings shared by the reader and its chunks (immutable once scanning starts).
 struct CsvConfig {
   std::string name;
@@ -123,7 +118,7 @@ class CsvChunk : public Chunk {
         }
       }
       std::string_view record(data + pos, end - pos);
-      if (!record.empty() && record.back() == '\r') record.remove_suffix(1);
+      record = core::ChompCr(record);
       const uint64_t record_line = line;
       pos = end + 1;
       line += lines_in_record;
@@ -338,7 +333,7 @@ class CsvReader : public Reader {
     }
     size_t nl = pending_.find('\n');
     std::string_view first(pending_.data(), nl == std::string::npos ? pending_.size() : nl);
-    if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+    first = core::ChompCr(first);
     // Delimiter: tab or comma, whichever the first line has more of.
     size_t tabs = std::count(first.begin(), first.end(), '\t');
     size_t commas = std::count(first.begin(), first.end(), ',');
@@ -347,7 +342,7 @@ class CsvReader : public Reader {
     std::deque<std::string> unescaped;
     SplitRecord(first, config.delim, fields, [&](std::string v) -> std::string_view { return unescaped.emplace_back(std::move(v)); });
     std::vector<std::string> names;
-    for (auto f : fields) names.emplace_back(TrimSpaces(f));
+    for (auto f : fields) names.emplace_back(core::TrimSpaceTab(f));
     config.num_fields = names.size();
     bool header = !options_.is_header || options_.is_header(names);
     if (header) {
@@ -393,7 +388,7 @@ class CsvReader : public Reader {
         line.erase(0, lead);  // stray blanks before a '#' directive
       }
       if (line.rfind("#separator", 0) == 0) {
-        std::string_view sep = TrimSpaces(std::string_view(line).substr(10));
+        std::string_view sep = core::TrimSpaceTab(std::string_view(line).substr(10));
         auto hex = [](char c) {
           return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         };
@@ -418,7 +413,7 @@ class CsvReader : public Reader {
         std::vector<std::string_view> fields;
         std::deque<std::string> unescaped;
         SplitRecord(rest, config.delim, fields, [&](std::string v) -> std::string_view { return unescaped.emplace_back(std::move(v)); });
-        for (auto f : fields) schema_.names.emplace_back(TrimSpaces(f));
+        for (auto f : fields) schema_.names.emplace_back(core::TrimSpaceTab(f));
         continue;
       }
       if (line.empty() || line[0] != '#') {
@@ -440,7 +435,7 @@ class CsvReader : public Reader {
     if (pending_.find('\n') == std::string::npos && !eof_) Fill(pending_, pending_.size() + (1 << 16));
     size_t nl = pending_.find('\n');
     std::string_view first(pending_.data(), nl == std::string::npos ? pending_.size() : nl);
-    if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+    first = core::ChompCr(first);
     if (first.empty()) return;
     std::vector<std::string_view> fields;
     std::deque<std::string> unescaped;

@@ -26,8 +26,6 @@
 // size, at most kMaxPartBytes (1 GiB), checked before inflating and enforced
 // while inflating; only stored and deflated entries without encryption; one
 // <row> or <si> element at most kMaxElementBytes; no DTDs; UTF-8 only.
-#include <zip.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -42,6 +40,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/text.h"
+#include "io/codec/zip_archive.h"
 #include "io/formats.h"
 
 namespace botrecon::io {
@@ -132,146 +132,26 @@ std::string XmlError(const pugi::xml_parse_result& result) {
 }
 
 // ---------------------------------------------------------------------------
-// Zip container.
+// Zip container (io/codec/zip_archive.h).
 
-class ZipArchive;
+using codec::ZipArchive;
+using codec::ZipPartStream;
 
-// Sequential inflated bytes of one part, checked against its declared size.
-class ZipPartStream {
- public:
-  ZipPartStream(zip_file_t* file, std::string where, uint64_t declared)
-      : file_(file), where_(std::move(where)), declared_(declared) {}
-  ~ZipPartStream() { zip_fclose(file_); }
-  ZipPartStream(const ZipPartStream&) = delete;
-  ZipPartStream& operator=(const ZipPartStream&) = delete;
-
-  // Reads up to `n` bytes; 0 at the end of the part. Throws core::InputError.
-  size_t Read(char* out, size_t n) {
-    if (done_) return 0;
-    // Ask for one byte more than declared so that a longer stream is noticed.
-    uint64_t room = declared_ - produced_ + 1;
-    zip_int64_t got = zip_fread(file_, out, static_cast<zip_uint64_t>(std::min<uint64_t>(n, room)));
-    if (got < 0) Fail(where_, std::string("cannot inflate: ") + zip_error_strerror(zip_file_get_error(file_)));
-    produced_ += static_cast<uint64_t>(got);
-    if (produced_ > declared_) {
-      Fail(where_, "inflates to more than its declared size of " + std::to_string(declared_) + " bytes");
-    }
-    if (got == 0) {
-      done_ = true;
-      if (produced_ != declared_) {
-        Fail(where_, "inflates to " + std::to_string(produced_) + " bytes, but its declared size is " +
-                         std::to_string(declared_));
-      }
-    }
-    return static_cast<size_t>(got);
+// The bytes of `file` once they look like an .xlsx zip container.
+std::string_view XlsxBytes(const FileBuffer& file) {
+  std::string_view bytes = file.bytes();
+  if (bytes.size() >= 8 && bytes.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
+    Fail(file.name(),
+         "not an .xlsx file but an OLE2 compound document: a password-protected workbook or a legacy .xls; "
+         "save it in Excel as an unencrypted .xlsx");
   }
-  uint64_t produced() const { return produced_; }
-  uint64_t remaining() const { return produced_ < declared_ ? declared_ - produced_ : 0; }
-  uint64_t declared() const { return declared_; }
-  const std::string& where() const { return where_; }
-
- private:
-  zip_file_t* file_;
-  std::string where_;
-  uint64_t declared_;
-  uint64_t produced_ = 0;
-  bool done_ = false;
-};
-
-class ZipArchive {
- public:
-  explicit ZipArchive(std::shared_ptr<const FileBuffer> file) : file_(std::move(file)) {
-    std::string_view bytes = file_->bytes();
-    if (bytes.size() >= 8 && bytes.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
-      Fail(name(),
-           "not an .xlsx file but an OLE2 compound document: a password-protected workbook or a legacy .xls; "
-           "save it in Excel as an unencrypted .xlsx");
-    }
-    if (bytes.substr(0, 2) != "PK") Fail(name(), "not an .xlsx file (no zip signature at the start)");
-    zip_error_t error;
-    zip_error_init(&error);
-    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-    if (source == nullptr) {
-      std::string message = zip_error_strerror(&error);
-      zip_error_fini(&error);
-      Fail(name(), "cannot read the zip container: " + message);
-    }
-    zip_ = zip_open_from_source(source, ZIP_RDONLY, &error);
-    if (zip_ == nullptr) {
-      zip_source_free(source);
-      std::string message = zip_error_strerror(&error);
-      zip_error_fini(&error);
-      Fail(name(), "not a valid .xlsx file (zip container: " + message + ")");
-    }
-    zip_error_fini(&error);
-  }
-  ~ZipArchive() { zip_discard(zip_); }
-  ZipArchive(const ZipArchive&) = delete;
-  ZipArchive& operator=(const ZipArchive&) = delete;
-
-  const std::string& name() const { return file_->name(); }
-
-  bool Has(const std::string& part) const { return Locate(part).has_value(); }
-
-  // Opens `part` for streaming after checking its entry (size, method, encryption).
-  std::unique_ptr<ZipPartStream> Open(const std::string& part, uint64_t max_bytes) const {
-    std::optional<zip_uint64_t> index = Locate(part);
-    if (!index) Fail(name(), "part '" + part + "' is missing from the archive");
-    std::string where = name() + ": " + part;
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(zip_, *index, 0, &st) != 0) {
-      Fail(where, std::string("cannot read the zip entry: ") + zip_strerror(zip_));
-    }
-    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 && st.encryption_method != ZIP_EM_NONE) {
-      Fail(where, "the zip entry is encrypted (password-protected workbooks are not supported)");
-    }
-    if ((st.valid & ZIP_STAT_COMP_METHOD) == 0 ||
-        (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)) {
-      Fail(where, "unsupported zip compression method " + std::to_string(st.comp_method) +
-                      " (only stored and deflated entries are supported)");
-    }
-    if ((st.valid & ZIP_STAT_SIZE) == 0) Fail(where, "the zip entry does not declare its size");
-    if (st.size > max_bytes) {
-      Fail(where, "declared uncompressed size " + std::to_string(st.size) + " bytes exceeds the limit of " +
-                      std::to_string(max_bytes) + " bytes");
-    }
-    zip_file_t* handle = zip_fopen_index(zip_, *index, 0);
-    if (handle == nullptr) Fail(where, std::string("cannot open the zip entry: ") + zip_strerror(zip_));
-    return std::make_unique<ZipPartStream>(handle, where, st.size);
-  }
-
-  // Reads a whole small part.
-  std::string ReadAll(const std::string& part) const {
-    auto stream = Open(part, kMaxSmallPartBytes);
-    std::string out(static_cast<size_t>(stream->declared()), '\0');
-    size_t filled = 0;
-    for (;;) {
-      if (filled == out.size()) out.resize(out.size() + 1);  // room to detect a longer stream
-      size_t got = stream->Read(out.data() + filled, out.size() - filled);
-      if (got == 0) break;
-      filled += got;
-    }
-    out.resize(filled);
-    return out;
-  }
-
- private:
-  std::optional<zip_uint64_t> Locate(const std::string& part) const {
-    // Part names are case-insensitive in the Open Packaging Conventions.
-    zip_int64_t index = zip_name_locate(zip_, part.c_str(), 0);
-    if (index < 0) index = zip_name_locate(zip_, part.c_str(), ZIP_FL_NOCASE);
-    if (index < 0) return std::nullopt;
-    return static_cast<zip_uint64_t>(index);
-  }
-
-  std::shared_ptr<const FileBuffer> file_;
-  zip_t* zip_ = nullptr;
-};
+  if (bytes.substr(0, 2) != "PK") Fail(file.name(), "not an .xlsx file (no zip signature at the start)");
+  return bytes;
+}
 
 // Parses a small part fully.
 void ParsePart(const ZipArchive& zip, const std::string& part, pugi::xml_document& doc) {
-  std::string xml = zip.ReadAll(part);
+  std::string xml = zip.ReadAll(part, kMaxSmallPartBytes);
   pugi::xml_parse_result result = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!result) Fail(zip.name(), part + ": " + XmlError(result));
 }
@@ -646,7 +526,7 @@ std::string ColumnLetters(size_t column) {
 class ExcelReader : public SequentialReader {
  public:
   ExcelReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options)
-      : file_(std::move(file)), options_(options), zip_(file_) {
+      : file_(std::move(file)), options_(options), zip_(file_->name(), XlsxBytes(*file_), ".xlsx") {
     if (options_.max_batch_rows == 0) options_.max_batch_rows = 1;
     OpenSheet();
     ReadHeader();
@@ -823,8 +703,7 @@ class ExcelReader : public SequentialReader {
     std::string_view r = Attribute(row_node_, "r").as_string();
     uint64_t number = last_row_ + 1;
     if (!r.empty()) {
-      auto parsed = std::from_chars(r.data(), r.data() + r.size(), number);
-      if (parsed.ec != std::errc() || parsed.ptr != r.data() + r.size() || number == 0) {
+      if (!core::ParseWhole(r, number) || number == 0) {
         Fail(where_, "bad row number '" + std::string(r) + "' after row " + std::to_string(last_row_));
       }
     }
@@ -910,20 +789,15 @@ class ExcelReader : public SequentialReader {
     std::string_view text = v ? v.child_value() : "";
     if (text.empty()) return value;
     if (type.empty() || type == "n") {
-      const char* begin = text.data();
-      const char* end = text.data() + text.size();
-      while (begin < end && (*begin == ' ' || *begin == '\t' || *begin == '\n' || *begin == '\r')) ++begin;
-      while (end > begin && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r')) --end;
-      if (begin < end && *begin == '+') ++begin;
-      auto parsed = std::from_chars(begin, end, value.number);
-      if (parsed.ec != std::errc() || parsed.ptr != end || begin == end) {
+      std::string_view number = core::TrimBlank(text);
+      if (!number.empty() && number.front() == '+') number.remove_prefix(1);
+      if (!core::ParseWhole(number, value.number)) {
         Fail(where(), "bad number '" + std::string(text.substr(0, 40)) + "'");
       }
       value.kind = CellValue::kNumber;
     } else if (type == "s") {
       uint64_t index = 0;
-      auto parsed = std::from_chars(text.data(), text.data() + text.size(), index);
-      if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size()) {
+      if (!core::ParseWhole(text, index)) {
         Fail(where(), "bad shared string index '" + std::string(text.substr(0, 40)) + "'");
       }
       size_t count = strings_ != nullptr ? strings_->size() : 0;

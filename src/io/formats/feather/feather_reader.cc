@@ -9,9 +9,6 @@
 // keep alive) and handed out in slices of at most max_batch_rows rows.
 // Strings point into the mapped file (uncompressed bodies), into the
 // decompressed buffers, or into the dictionaries (dictionary-encoded columns).
-#include <lz4frame.h>
-#include <zstd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -23,8 +20,10 @@
 #include <vector>
 
 #include "core/error.h"
-#include "io/formats/feather/flatbuf.h"
+#include "io/bytes.h"
+#include "io/codec/decompressor.h"
 #include "io/formats.h"
+#include "io/formats/feather/flatbuf.h"
 
 namespace botrecon::io {
 namespace {
@@ -371,82 +370,41 @@ BatchMeta ParseBatchMeta(const Table& batch) {
   return meta;
 }
 
-// Decompresses whole LZ4 frames / zstd frames, growing the output as bytes
-// actually come out (a claimed size is never allocated up front).
+// Decompresses whole LZ4 frames / zstd frames (io/codec), growing the output
+// as bytes actually come out (a claimed size is never allocated up front).
 class Decompressor {
  public:
-  Decompressor() = default;
-  Decompressor(const Decompressor&) = delete;
-  Decompressor& operator=(const Decompressor&) = delete;
-  ~Decompressor() {
-    if (lz4_ != nullptr) LZ4F_freeDecompressionContext(lz4_);
-    if (zstd_ != nullptr) ZSTD_freeDCtx(zstd_);
-  }
-
   // `src` must decompress to exactly `size` bytes.
   std::string Run(Codec codec, std::string_view src, uint64_t size) {
+    std::unique_ptr<codec::Decompressor>& decompressor = codec == Codec::kLz4Frame ? lz4_ : zstd_;
+    if (decompressor == nullptr) {
+      decompressor = codec::MakeDecompressor(codec == Codec::kLz4Frame ? codec::Codec::kLz4Frame : codec::Codec::kZstd);
+    }
     std::string out;
-    out.resize(static_cast<size_t>(std::min<uint64_t>(size, std::max<uint64_t>(uint64_t{1} << 16, src.size() * 4))));
-    size_t out_pos = 0;
-    size_t in_pos = 0;
-    char scratch[64];
-    if (codec == Codec::kLz4Frame) {
-      if (lz4_ == nullptr && LZ4F_isError(LZ4F_createDecompressionContext(&lz4_, LZ4F_VERSION))) {
-        throw std::bad_alloc();
-      }
-      LZ4F_resetDecompressionContext(lz4_);
-    } else {
-      if (zstd_ == nullptr && (zstd_ = ZSTD_createDCtx()) == nullptr) throw std::bad_alloc();
-      ZSTD_DCtx_reset(zstd_, ZSTD_reset_session_only);
-    }
-    for (;;) {
-      if (out_pos == out.size() && out.size() < size) {
-        out.resize(static_cast<size_t>(std::min<uint64_t>(size, out.size() * uint64_t{2})));
-      }
-      bool overflow = out_pos == out.size();  // all `size` bytes are out: any more is a mismatch
-      char* dst = overflow ? scratch : out.data() + out_pos;
-      size_t dst_capacity = overflow ? sizeof(scratch) : out.size() - out_pos;
-      size_t produced = 0;
-      size_t consumed = 0;
-      bool done = false;
-      if (codec == Codec::kLz4Frame) {
-        size_t dst_size = dst_capacity;
-        size_t src_size = src.size() - in_pos;
-        size_t ret = LZ4F_decompress(lz4_, dst, &dst_size, src.data() + in_pos, &src_size, nullptr);
-        if (LZ4F_isError(ret)) throw FormatError(std::string("LZ4 frame: ") + LZ4F_getErrorName(ret));
-        produced = dst_size;
-        consumed = src_size;
-        done = ret == 0;
-      } else {
-        ZSTD_inBuffer in{src.data() + in_pos, src.size() - in_pos, 0};
-        ZSTD_outBuffer outb{dst, dst_capacity, 0};
-        size_t ret = ZSTD_decompressStream(zstd_, &outb, &in);
-        if (ZSTD_isError(ret)) throw FormatError(std::string("zstd: ") + ZSTD_getErrorName(ret));
-        produced = outb.pos;
-        consumed = in.pos;
-        done = ret == 0;
-      }
-      in_pos += consumed;
-      if (overflow && produced > 0) {
+    codec::DecompressResult result = decompressor->DecompressGrowing(src, size, out);
+    using Status = codec::DecompressResult::Status;
+    switch (result.status) {
+      case Status::kOk:
+        break;
+      case Status::kCorrupt:
+        throw FormatError((codec == Codec::kLz4Frame ? "LZ4 frame: " : "zstd: ") + result.detail);
+      case Status::kOverflow:
         throw FormatError("buffer decompresses to more than the " + std::to_string(size) + " bytes it claims");
-      }
-      if (!overflow) out_pos += produced;
-      if (done) break;
-      if (produced == 0 && consumed == 0) {
-        throw FormatError(in_pos == src.size() ? "compressed buffer is truncated" : "compressed buffer is damaged");
-      }
+      case Status::kTruncated:
+        throw FormatError("compressed buffer is truncated");
+      case Status::kDamaged:
+        throw FormatError("compressed buffer is damaged");
     }
-    if (out_pos != size) {
-      throw FormatError("buffer decompresses to " + std::to_string(out_pos) + " bytes but claims " +
+    if (result.produced != size) {
+      throw FormatError("buffer decompresses to " + std::to_string(result.produced) + " bytes but claims " +
                         std::to_string(size));
     }
-    out.resize(out_pos);
     return out;
   }
 
  private:
-  LZ4F_dctx* lz4_ = nullptr;
-  ZSTD_DCtx* zstd_ = nullptr;
+  std::unique_ptr<codec::Decompressor> lz4_;
+  std::unique_ptr<codec::Decompressor> zstd_;
 };
 
 // Decoded dictionary values of one dictionary id.
@@ -485,15 +443,6 @@ T LoadAt(std::string_view bytes, int64_t index) {
   T value;
   std::memcpy(&value, bytes.data() + static_cast<size_t>(index) * sizeof(T), sizeof(T));
   return value;
-}
-
-double HalfToDouble(uint16_t bits) {
-  int exponent = (bits >> 10) & 0x1f;
-  int fraction = bits & 0x3ff;
-  double sign = (bits & 0x8000) != 0 ? -1.0 : 1.0;
-  if (exponent == 0) return sign * std::ldexp(fraction, -24);
-  if (exponent == 31) return fraction != 0 ? std::numeric_limits<double>::quiet_NaN() : sign * HUGE_VAL;
-  return sign * std::ldexp(fraction + 1024, exponent - 25);
 }
 
 double DecimalToDouble(std::string_view bytes, int64_t index, int width, int scale) {

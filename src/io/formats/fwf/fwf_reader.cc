@@ -26,6 +26,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "io/formats.h"
 
 namespace botrecon::io {
@@ -45,17 +46,9 @@ constexpr std::array<std::string_view, 18> kNaValues{"",     "#N/A", "#N/A N/A",
 bool IsNa(std::string_view value) { return std::find(kNaValues.begin(), kNaValues.end(), value) != kNaValues.end(); }
 
 // pandas' delimiters for fixed-width files.
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view TrimBlank(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool IsBlankLine(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return IsBlank(c); });
-}
+using core::IsBlank;
+using core::TrimBlank;
+bool IsBlankLine(std::string_view line) { return core::IsBlankText(line); }
 
 struct ColSpec {
   size_t begin;  // first character
@@ -161,7 +154,7 @@ class FwfChunk : public Chunk {
       std::string_view line = text.substr(pos, nl - pos);
       pos = nl + 1;
       const uint64_t this_line = line_number++;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      line = core::ChompCr(line);
       if (IsBlankLine(line)) continue;
       chars.Reset(line);
       for (size_t out = 0; out < num_outputs; ++out) {
@@ -327,7 +320,7 @@ class FwfReader : public Reader {
       size_t nl = pending_.find('\n', pos);
       if (nl == std::string::npos) nl = pending_.size();
       std::string_view line = std::string_view(pending_).substr(pos, nl - pos);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      line = core::ChompCr(line);
       if (!IsBlankLine(line)) {
         header = line;
         break;

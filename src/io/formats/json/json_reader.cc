@@ -29,6 +29,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "io/formats.h"
 
 namespace botrecon::io {
@@ -62,7 +63,6 @@ size_t CountElements(simdjson::dom::array array) {
   return n;
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::string_view StripBom(std::string_view s) {
   if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
@@ -164,7 +164,7 @@ class JsonLocator {
 
  private:
   void SkipSpace() {
-    while (i_ < t_.size() && IsSpace(t_[i_])) ++i_;
+    while (i_ < t_.size() && core::IsBlank(t_[i_])) ++i_;
   }
   // A key, the colon and the space before the value.
   bool Key() {
@@ -491,7 +491,7 @@ class DomReader : public SequentialReader {
     std::string_view text = StripBom(file->bytes());
     total_bytes_ = file->bytes().size();
     const uint64_t bom = total_bytes_ - text.size();
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    if (core::IsBlankText(text)) {
       throw core::InputError(name_ + ": the file is empty (no JSON document)");
     }
     simdjson::error_code error = state_->parser.parse(text.data(), text.size(), true).get(state_->root);
@@ -1061,7 +1061,7 @@ class JsonLinesReader : public SequentialReader {
         start += line.size() - stripped.size();
         line = stripped;
       }
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      line = core::ChompCr(line);
       if (line.size() > kMaxLineBytes) {
         throw core::InputError(name_ + ":" + std::to_string(source_line_) + ": a line longer than " +
                                std::to_string(kMaxLineBytes >> 20) + " MiB");
@@ -1140,7 +1140,7 @@ bool LooksLikeJsonLines(std::string_view name, std::string_view head) {
   if (nl == std::string_view::npos || nl - start > kMaxLineBytes) return false;
   if (head.find_first_not_of(" \t\r\n", nl) == std::string_view::npos) return false;
   std::string_view first = head.substr(start, nl - start);
-  while (!first.empty() && IsSpace(first.back())) first.remove_suffix(1);
+  while (!first.empty() && core::IsBlank(first.back())) first.remove_suffix(1);
   return JsonLocator(first).FindError() == std::string_view::npos;
 }
 

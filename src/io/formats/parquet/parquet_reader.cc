@@ -19,19 +19,17 @@
 //
 // Not supported (clear errors): nested schemas (groups, repeated fields),
 // encrypted files, column data in other files, BROTLI and LZO codecs.
-#include <lz4.h>
-#include <snappy-c.h>
-#include <zlib.h>
-#include <zstd.h>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <optional>
 
 #include "core/error.h"
+#include "io/bytes.h"
+#include "io/codec/decompressor.h"
 #include "io/formats.h"
 #include "io/formats/parquet/thrift_compact.h"
 
@@ -517,17 +515,9 @@ struct Conversion {
     if (kind == Kind::kFloat16) {
       if (b.size() != 2) return std::numeric_limits<double>::quiet_NaN();
       auto h = static_cast<uint16_t>(static_cast<uint8_t>(b[0]) | (static_cast<uint8_t>(b[1]) << 8));
-      int exponent = (h >> 10) & 0x1f;
-      int mantissa = h & 0x3ff;
-      double value;
-      if (exponent == 0) {
-        value = std::ldexp(mantissa, -24);
-      } else if (exponent == 31) {
-        value = mantissa == 0 ? std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
-      } else {
-        value = std::ldexp(mantissa + 1024, exponent - 25);
-      }
-      return (h & 0x8000) ? -value : value;
+      const double value = HalfToDouble(h);
+      // A NaN keeps its sign bit here (as this reader always did).
+      return std::isnan(value) && (h & 0x8000) ? -value : value;
     }
     if (kind == Kind::kInt96) {
       if (b.size() != 12) return std::numeric_limits<double>::quiet_NaN();
@@ -703,10 +693,6 @@ uint32_t LoadLe32(Bytes p) {
   uint32_t v;
   std::memcpy(&v, p, 4);
   return v;
-}
-
-uint32_t LoadBe32(Bytes p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 
 // Reads `bit_width` (0..64) bits LSB-first starting at bit `bit` of `base`.
@@ -1216,127 +1202,82 @@ std::shared_ptr<Buffer> NewBuffer(size_t size) {
   return buffer;
 }
 
-bool TryLz4Hadoop(Bytes src, size_t size, Buffer& out) {
-  size_t in = 0;
-  size_t produced = 0;
-  while (size - in >= 8) {
-    uint32_t raw_size = LoadBe32(src + in);
-    uint32_t block_size = LoadBe32(src + in + 4);
-    in += 8;
-    if (block_size > size - in || raw_size > out.size - produced) return false;
-    int got =
-        LZ4_decompress_safe(reinterpret_cast<const char*>(src + in), reinterpret_cast<char*>(out.data.get() + produced),
-                            static_cast<int>(block_size), static_cast<int>(raw_size));
-    if (got < 0 || static_cast<uint32_t>(got) != raw_size) return false;
-    in += block_size;
-    produced += raw_size;
+// The codec library's decompressor of a parquet codec; nullopt if unsupported.
+std::optional<codec::Codec> BlockCodec(int32_t codec) {
+  switch (codec) {
+    case kSnappy:
+      return codec::Codec::kSnappy;
+    case kGzip:
+      return codec::Codec::kGzip;
+    case kZstd:
+      return codec::Codec::kZstd;
+    case kLz4Raw:
+      return codec::Codec::kLz4Block;
+    case kLz4:
+      // LZ4 (deprecated): Hadoop's framing first, then a raw block, as Arrow does.
+      return codec::Codec::kLz4Hadoop;
+    default:
+      return std::nullopt;
   }
-  return in == size && produced == out.size;
+}
+
+using FailFn = std::function<void(const std::string&)>;
+
+// Checks a page's claimed uncompressed size against what its data can hold,
+// before anything is allocated.
+void CheckClaimedSize(int32_t codec, const codec::Decompressor& decompressor, std::string_view data, size_t out_size,
+                      const FailFn& fail) {
+  bool bad_header = false;
+  std::optional<uint64_t> declared = decompressor.DeclaredSize(data, bad_header);
+  if (bad_header) fail(codec == kSnappy ? "data is corrupt (bad length header)" : "data is corrupt (bad frame header)");
+  // snappy says its exact size; zstd the first frame's (a page is normally one frame).
+  if (declared && (codec == kSnappy ? *declared != out_size : *declared > out_size)) {
+    fail("data decompresses to " + std::to_string(*declared) + " bytes but the page header says " +
+         std::to_string(out_size));
+  }
+  // Deflate expands at most ~1032:1, LZ4 ~255:1.
+  const bool lz4 = codec == kLz4Raw || codec == kLz4;
+  if ((codec == kGzip && out_size / 1032 > data.size() + 1024) || (lz4 && out_size / 255 > data.size() + 64)) {
+    fail("page claims a decompressed size beyond what its data can hold");
+  }
+  if (lz4 && (data.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+              out_size > static_cast<size_t>(std::numeric_limits<int>::max()))) {
+    fail("page too large");
+  }
 }
 
 std::shared_ptr<Buffer> Decompress(int32_t codec, Bytes src, size_t size, int64_t expected, const std::string& where) {
-  auto fail = [&](const std::string& what) -> void {
+  FailFn fail = [&](const std::string& what) {
     throw core::InputError(where + ": " + CodecName(codec) + " " + what);
   };
   if (expected < 0 || expected > kMaxPageBytes) {
     fail("page claims an uncompressed size of " + std::to_string(expected) + " bytes");
   }
-  auto out_size = static_cast<size_t>(expected);
-  std::shared_ptr<Buffer> out;
-  switch (codec) {
-    case kSnappy: {
-      size_t length = 0;
-      if (snappy_uncompressed_length(reinterpret_cast<const char*>(src), size, &length) != SNAPPY_OK) {
-        fail("data is corrupt (bad length header)");
-      }
-      if (length != out_size) {
-        fail("data decompresses to " + std::to_string(length) + " bytes but the page header says " +
-             std::to_string(out_size));
-      }
-      out = NewBuffer(out_size);
-      size_t got = out_size;
-      if (snappy_uncompress(reinterpret_cast<const char*>(src), size, reinterpret_cast<char*>(out->data.get()), &got) !=
-              SNAPPY_OK ||
-          got != out_size) {
-        fail("data is corrupt");
-      }
-      return out;
-    }
-    case kGzip: {
-      // Deflate expands at most ~1032:1.
-      if (out_size / 1032 > size + 1024) fail("page claims a decompressed size beyond what its data can hold");
-      out = NewBuffer(out_size);
-      z_stream zs{};
-      if (inflateInit2(&zs, 15 + 32) != Z_OK) throw core::InternalError("inflateInit2 failed");
-      zs.next_in = const_cast<Bytef*>(src);
-      zs.avail_in = static_cast<uInt>(size);
-      zs.next_out = out->data.get();
-      zs.avail_out = static_cast<uInt>(out_size);
-      int rc;
-      for (;;) {
-        rc = inflate(&zs, Z_FINISH);
-        // Concatenated gzip members: continue with the next one.
-        if (rc == Z_STREAM_END && zs.avail_in > 0 && zs.avail_out > 0) {
-          if (inflateReset(&zs) != Z_OK) break;
-          continue;
-        }
-        break;
-      }
-      size_t produced = out_size - zs.avail_out;
-      inflateEnd(&zs);
-      if (rc != Z_STREAM_END) {
-        fail(zs.avail_out == 0
-                 ? "data decompresses to more bytes than the page header says (" + std::to_string(out_size) + ")"
-                 : "data is corrupt or truncated");
-      }
-      if (produced != out_size) {
-        fail("data decompresses to " + std::to_string(produced) + " bytes but the page header says " +
-             std::to_string(out_size));
-      }
-      return out;
-    }
-    case kZstd: {
-      // The first frame's declared size (a page is normally one frame).
-      unsigned long long content = ZSTD_getFrameContentSize(src, size);
-      if (content == ZSTD_CONTENTSIZE_ERROR) fail("data is corrupt (bad frame header)");
-      if (content != ZSTD_CONTENTSIZE_UNKNOWN && content > out_size) {
-        fail("data decompresses to " + std::to_string(content) + " bytes but the page header says " +
-             std::to_string(out_size));
-      }
-      out = NewBuffer(out_size);
-      size_t got = ZSTD_decompress(out->data.get(), out_size, src, size);
-      if (ZSTD_isError(got)) fail(std::string("data is corrupt: ") + ZSTD_getErrorName(got));
-      if (got != out_size) {
-        fail("data decompresses to " + std::to_string(got) + " bytes but the page header says " +
-             std::to_string(out_size));
-      }
-      return out;
-    }
-    case kLz4Raw:
-    case kLz4: {
-      // LZ4 expands at most ~255:1.
-      if (out_size / 255 > size + 64) fail("page claims a decompressed size beyond what its data can hold");
-      if (size > static_cast<size_t>(std::numeric_limits<int>::max()) ||
-          out_size > static_cast<size_t>(std::numeric_limits<int>::max())) {
-        fail("page too large");
-      }
-      out = NewBuffer(out_size);
-      // LZ4 (deprecated): Hadoop's framing first, then a raw block, as Arrow does.
-      if (codec == kLz4 && TryLz4Hadoop(src, size, *out)) return out;
-      int got = LZ4_decompress_safe(reinterpret_cast<const char*>(src), reinterpret_cast<char*>(out->data.get()),
-                                    static_cast<int>(size), static_cast<int>(out_size));
-      if (got < 0) fail("data is corrupt");
-      if (static_cast<size_t>(got) != out_size) {
-        fail("data decompresses to " + std::to_string(got) + " bytes but the page header says " +
-             std::to_string(out_size));
-      }
-      return out;
-    }
-    default:
-      fail("is not supported");
+  std::optional<codec::Codec> kind = BlockCodec(codec);
+  if (!kind) fail("is not supported");
+  const auto out_size = static_cast<size_t>(expected);
+  const std::string_view data(reinterpret_cast<const char*>(src), size);
+  auto decompressor = codec::MakeDecompressor(*kind);
+  CheckClaimedSize(codec, *decompressor, data, out_size, fail);
+  std::shared_ptr<Buffer> out = NewBuffer(out_size);
+  codec::DecompressResult result = decompressor->Decompress(data, reinterpret_cast<char*>(out->data.get()), out_size);
+  using Status = codec::DecompressResult::Status;
+  if (result.status == Status::kOverflow) {
+    fail("data decompresses to more bytes than the page header says (" + std::to_string(out_size) + ")");
+  }
+  if (!result.ok()) {
+    fail(codec == kGzip             ? "data is corrupt or truncated"
+         : result.detail.empty() ? "data is corrupt"
+                                 : "data is corrupt: " + result.detail);
+  }
+  if (result.produced != out_size) {
+    if (codec == kSnappy) fail("data is corrupt");
+    fail("data decompresses to " + std::to_string(result.produced) + " bytes but the page header says " +
+         std::to_string(out_size));
   }
   return out;
 }
+
 
 // ---------------------------------------------------------------------------
 // Reads one column chunk of one row group, page by page.

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "io/bytes.h"
 
 namespace botrecon::io {
 namespace {
@@ -57,15 +58,6 @@ bool SmallInt(PickleRef value, int64_t& out) {
     return true;
   }
   return false;
-}
-
-double HalfToDouble(uint16_t h) {
-  int exponent = (h >> 10) & 0x1F;
-  int mantissa = h & 0x3FF;
-  double sign = (h & 0x8000) != 0 ? -1.0 : 1.0;
-  if (exponent == 0) return sign * std::ldexp(mantissa, -24);
-  if (exponent == 31) return mantissa == 0 ? sign * std::numeric_limits<double>::infinity() : std::nan("");
-  return sign * std::ldexp(mantissa + 1024, exponent - 25);
 }
 
 uint64_t LoadUnsigned(const char* p, int size, bool big_endian) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace botrecon::io {
 namespace {
@@ -280,7 +281,7 @@ class PickleMachine {
     if (end == std::string_view::npos) Fail(std::string("truncated pickle: ") + what + " has no end of line");
     std::string_view line = data_.substr(pos_, end - pos_);
     pos_ = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line = core::ChompCr(line);
     return line;
   }
 
@@ -747,8 +748,7 @@ class PickleMachine {
         if (!line.empty() && line.back() == 'L') line.remove_suffix(1);
         int64_t v = 0;
         std::string_view digits = !line.empty() && line.front() == '+' ? line.substr(1) : line;
-        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-        if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty()) {
+        if (core::ParseWhole(digits, v)) {
           Push(NewInt(v));
         } else {
           Push(BigIntFromDecimal(line));
