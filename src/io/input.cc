@@ -71,22 +71,6 @@ class FdStream : public ByteStream {
   uint64_t size_;
 };
 
-class StringStream : public ByteStream {
- public:
-  StringStream(std::string name, std::string data) : data_(std::move(data)) { name_ = std::move(name); }
-  size_t Read(char* out, size_t n) override {
-    size_t take = std::min(n, data_.size() - pos_);
-    std::memcpy(out, data_.data() + pos_, take);
-    pos_ += take;
-    return take;
-  }
-  uint64_t size() const override { return data_.size(); }
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-};
-
 int OpenOrThrow(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw core::IoError(path + ": cannot open: " + ErrnoText());
@@ -113,6 +97,16 @@ class ViewStream : public ByteStream {
  private:
   std::string_view data_;
   size_t pos_ = 0;
+};
+
+// A stream over bytes it owns (tests, small inputs).
+struct OwnedString {
+  std::string data;
+};
+class StringStream : private OwnedString, public ViewStream {
+ public:
+  StringStream(std::string name, std::string data)
+      : OwnedString{std::move(data)}, ViewStream(std::move(name), OwnedString::data) {}
 };
 
 std::string SizeText(uint64_t bytes) {

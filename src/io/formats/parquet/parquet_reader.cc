@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 
@@ -388,6 +389,37 @@ struct PageHeader {
   bool is_compressed = true;
 };
 
+// An i32 field of a page (sub-)header struct.
+struct I32Field {
+  int16_t id;
+  int32_t PageHeader::*member;
+};
+
+// Reads the sub-header struct `f` (DataPageHeader, DictionaryPageHeader or
+// DataPageHeaderV2) into `h` when the page is of type `page_type`, else skips
+// it. Its i32 fields are `fields`; v2's is_compressed flag is field 7.
+void ReadSubHeader(CompactDecoder& d, const FieldHeader& f, PageHeader& h, int32_t page_type,
+                   std::initializer_list<I32Field> fields) {
+  if (!d.Is(f, CType::kStruct)) return;
+  if (h.type != page_type) {
+    d.Skip(CType::kStruct);
+    return;
+  }
+  h.has_sub_header = true;
+  d.ReadStruct([&](const FieldHeader& g) {
+    for (const I32Field& field : fields) {
+      if (g.id != field.id) continue;
+      if (d.Is(g, CType::kI32)) h.*field.member = d.ReadI32();
+      return;
+    }
+    if (page_type == kDataPageV2 && g.id == 7) {
+      if (d.Is(g, CType::kBoolTrue)) h.is_compressed = d.ReadBool(g);
+      return;
+    }
+    d.Skip(g.type);
+  });
+}
+
 PageHeader ReadPageHeader(CompactDecoder& d) {
   PageHeader h;
   d.ReadStruct([&](const FieldHeader& f) {
@@ -401,73 +433,20 @@ PageHeader ReadPageHeader(CompactDecoder& d) {
       case 3:
         if (d.Is(f, CType::kI32)) h.compressed_size = d.ReadI32();
         break;
-      case 5:  // DataPageHeader
-        if (!d.Is(f, CType::kStruct)) break;
-        if (h.type != kDataPage) {
-          d.Skip(CType::kStruct);
-          break;
-        }
-        h.has_sub_header = true;
-        d.ReadStruct([&](const FieldHeader& g) {
-          if (g.id == 1 && d.Is(g, CType::kI32)) {
-            h.num_values = d.ReadI32();
-          } else if (g.id == 2 && d.Is(g, CType::kI32)) {
-            h.encoding = d.ReadI32();
-          } else if (g.id == 3 && d.Is(g, CType::kI32)) {
-            h.def_level_encoding = d.ReadI32();
-          } else if (g.id < 1 || g.id > 3) {
-            d.Skip(g.type);
-          }
-        });
+      case 5:
+        ReadSubHeader(d, f, h, kDataPage,
+                      {{1, &PageHeader::num_values}, {2, &PageHeader::encoding}, {3, &PageHeader::def_level_encoding}});
         break;
-      case 7:  // DictionaryPageHeader
-        if (!d.Is(f, CType::kStruct)) break;
-        if (h.type != kDictionaryPage) {
-          d.Skip(CType::kStruct);
-          break;
-        }
-        h.has_sub_header = true;
-        d.ReadStruct([&](const FieldHeader& g) {
-          if (g.id == 1 && d.Is(g, CType::kI32)) {
-            h.num_values = d.ReadI32();
-          } else if (g.id == 2 && d.Is(g, CType::kI32)) {
-            h.encoding = d.ReadI32();
-          } else if (g.id < 1 || g.id > 2) {
-            d.Skip(g.type);
-          }
-        });
+      case 7:
+        ReadSubHeader(d, f, h, kDictionaryPage, {{1, &PageHeader::num_values}, {2, &PageHeader::encoding}});
         break;
-      case 8:  // DataPageHeaderV2
-        if (!d.Is(f, CType::kStruct)) break;
-        if (h.type != kDataPageV2) {
-          d.Skip(CType::kStruct);
-          break;
-        }
-        h.has_sub_header = true;
-        d.ReadStruct([&](const FieldHeader& g) {
-          switch (g.id) {
-            case 1:
-              if (d.Is(g, CType::kI32)) h.num_values = d.ReadI32();
-              break;
-            case 2:
-              if (d.Is(g, CType::kI32)) h.num_nulls = d.ReadI32();
-              break;
-            case 4:
-              if (d.Is(g, CType::kI32)) h.encoding = d.ReadI32();
-              break;
-            case 5:
-              if (d.Is(g, CType::kI32)) h.def_levels_length = d.ReadI32();
-              break;
-            case 6:
-              if (d.Is(g, CType::kI32)) h.rep_levels_length = d.ReadI32();
-              break;
-            case 7:
-              if (d.Is(g, CType::kBoolTrue)) h.is_compressed = d.ReadBool(g);
-              break;
-            default:
-              d.Skip(g.type);
-          }
-        });
+      case 8:
+        ReadSubHeader(d, f, h, kDataPageV2,
+                      {{1, &PageHeader::num_values},
+                       {2, &PageHeader::num_nulls},
+                       {4, &PageHeader::encoding},
+                       {5, &PageHeader::def_levels_length},
+                       {6, &PageHeader::rep_levels_length}});
         break;
       default:
         d.Skip(f.type);
