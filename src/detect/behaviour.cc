@@ -305,6 +305,9 @@ std::vector<std::string> BehaviourTable::Notes() const {
     if (detector.info.tier > max_tier || missing == 0) continue;
     notes.push_back(fmt::format("{}: not run, the capture has no {}", detector.info.id, FieldNames(missing)));
   }
+  if (options_.level == Level::kAll && (fields & kFieldDst) && (fields & kFieldDport) && !(fields & kFieldDns)) {
+    notes.push_back("no-dns-fanout: the capture has no DNS flow from any host; if DNS was filtered out, its evidence means little");
+  }
   if (!(fields & kFieldStart)) notes.push_back("windows: the capture has no start times, so each host is one window");
   if ((fields & kFieldAnswer) && !(fields & kFieldState)) {
     notes.push_back("unanswered connections are told from SrcBytes == TotBytes: the capture has no State");

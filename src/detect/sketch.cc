@@ -206,15 +206,20 @@ void SourceSet::Add(uint32_t hash) {
     if (hashes[idx] == hash) return;
   }
   if (count == kMax) {
-    count = kMax + 1;
+    Saturate();
     return;
   }
   hashes[count++] = hash;
 }
 
+void SourceSet::Saturate() {
+  count = kMax + 1;
+  std::fill(hashes, hashes + kMax, 0u);  // which sources came first must not show
+}
+
 void SourceSet::Merge(const SourceSet& other) {
   if (other.saturated()) {
-    count = kMax + 1;
+    Saturate();
     return;
   }
   for (int idx = 0; idx < other.count; ++idx) Add(other.hashes[idx]);

@@ -33,14 +33,15 @@ uint64_t HashAddress(const std::array<uint8_t, 16>& bytes, bool is_v4);
 // Hash of two hashes (pairs such as destination x port).
 inline uint64_t HashPair(uint64_t a, uint64_t b) { return Mix64(a ^ Mix64(b + 0x9e3779b97f4a7c15ULL)); }
 
-// Distinct count of 64-bit hashes: exact up to kExactMax values, then a
+// Distinct count of 64-bit hashes: exact up to kExactMax values (so thresholds
+// up to 64 are decided exactly), then a
 // HyperLogLog with 2^kPrecision one-byte registers (256 B, ~6.5 % standard
 // error, linear counting below ~600). Empty costs one pointer.
 class DistinctSketch {
  public:
   static constexpr int kPrecision = 8;
   static constexpr uint32_t kRegisters = 1u << kPrecision;
-  static constexpr uint32_t kExactMax = 32;
+  static constexpr uint32_t kExactMax = 64;
 
   DistinctSketch() = default;
   DistinctSketch(const DistinctSketch& other);
@@ -93,6 +94,9 @@ struct SourceSet {
   // Distinct sources, capped at kMax + 1.
   int Size() const { return count; }
   bool operator==(const SourceSet& other) const;
+
+ private:
+  void Saturate();
 };
 
 // Start times of one (host, destination) pair as a sorted set of time slots:

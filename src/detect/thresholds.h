@@ -39,8 +39,8 @@ inline constexpr uint64_t kNoDnsMinPublic = 50;
 
 // p2p-fanout (Tier 2): distinct peers on high ports (both >= 1024), distinct
 // destination ports, and the share of those flows that failed.
-inline constexpr uint64_t kP2pMinPeers = 40;
-inline constexpr uint64_t kP2pMinPorts = 20;
+inline constexpr uint64_t kP2pMinPeers = 24;
+inline constexpr uint64_t kP2pMinPorts = 16;
 inline constexpr double kP2pMinFailedShare = 0.5;
 
 }  // namespace botrecon::detect::thresholds

@@ -29,7 +29,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
                                                                : fmt::format("one of {} ports", ports);
   evidence.summary = fmt::format("{} targets failed on {}, {} of {} destinations unanswered or rejected", targets, port,
                                  Percent(failed_share), window.dsts.Estimate());
-  evidence.examples = BucketExamples(window.scan->by_port, busiest);
+  evidence.examples = BucketExamples(window.scan->by_dst, nullptr);  // several targets
   out.push_back(std::move(evidence));
 }
 

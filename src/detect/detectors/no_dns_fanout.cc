@@ -26,8 +26,8 @@ Detector NoDnsFanoutDetector() {
   return {{"no-dns-fanout", 2, "many public (outside home net) addresses contacted with no DNS traffic from the host",
            fmt::format(">= {} public destinations in a window and 0 DNS flows (53/853/5353) from the host",
                        thresholds::kNoDnsMinPublic),
-           "DstAddr, Dport, Proto; DNS flows somewhere in the capture"},
-          kFieldDst | kFieldDport | kFieldProto | kFieldDns,
+           "DstAddr, Dport, Proto"},
+          kFieldDst | kFieldDport | kFieldProto,
           Check};
 }
 

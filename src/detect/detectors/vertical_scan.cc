@@ -24,7 +24,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
                            ? core::FormatIpAddress(busiest->example.address)
                            : fmt::format("one of {} targets", busiest->keys.Estimate());
   evidence.summary = fmt::format("{} ports failed on {}", ports, target);
-  evidence.examples = BucketExamples(window.scan->by_dst, busiest);
+  evidence.examples = BucketExamples(window.scan->by_port, nullptr);  // several ports
   out.push_back(std::move(evidence));
 }
 
