@@ -1475,12 +1475,28 @@ class ColumnChunkReader {
                              std::to_string(rows_left_in_chunk_) + " rows of the row group remain");
     }
     const bool v2 = h.type == kDataPageV2;
-    auto compressed = static_cast<size_t>(h.compressed_size);
-    Bytes data;
-    Bytes end;
+    PageParts parts = SplitPage(h, body);
+    // A v2 page may leave out the levels of a column without nulls.
+    has_levels_ = info_.optional && !(v2 && h.def_levels_length == 0 && h.num_nulls == 0);
+    if (has_levels_) StartDefinitionLevels(h, parts);
+    StartValues(h, parts.data, parts.end);
+    page_rows_left_ = static_cast<uint64_t>(h.num_values);
+    rows_left_in_chunk_ -= h.num_values;
+    return page_rows_left_ > 0;
+  }
+
+  // A data page's definition levels (v2: apart from the values) and values.
+  struct PageParts {
+    Bytes data = nullptr;
+    Bytes end = nullptr;
     Bytes levels = nullptr;
     Bytes levels_end = nullptr;
-    if (v2) {
+  };
+
+  PageParts SplitPage(const PageHeader& h, Bytes body) {
+    const auto compressed = static_cast<size_t>(h.compressed_size);
+    PageParts parts;
+    if (h.type == kDataPageV2) {
       // v2: repetition then definition levels, never compressed, then the values.
       if (h.def_levels_length < 0 || h.rep_levels_length < 0 ||
           static_cast<uint64_t>(h.def_levels_length) + static_cast<uint64_t>(h.rep_levels_length) > compressed ||
@@ -1489,57 +1505,66 @@ class ColumnChunkReader {
                                std::to_string(h.def_levels_length) + " bytes) do not fit the page");
       }
       size_t level_bytes = static_cast<size_t>(h.def_levels_length) + static_cast<size_t>(h.rep_levels_length);
-      levels = body + h.rep_levels_length;
-      levels_end = levels + h.def_levels_length;
-      std::tie(data, end) =
+      parts.levels = body + h.rep_levels_length;
+      parts.levels_end = parts.levels + h.def_levels_length;
+      std::tie(parts.data, parts.end) =
           PageData(body + level_bytes, compressed - level_bytes,
                    static_cast<int64_t>(h.uncompressed_size) - static_cast<int64_t>(level_bytes), h.is_compressed);
     } else {
-      std::tie(data, end) = PageData(body, compressed, h.uncompressed_size, true);
+      std::tie(parts.data, parts.end) = PageData(body, compressed, h.uncompressed_size, true);
     }
+    return parts;
+  }
 
-    // A v2 page may leave out the levels of a column without nulls.
-    has_levels_ = info_.optional && !(v2 && h.def_levels_length == 0 && h.num_nulls == 0);
-    if (has_levels_) {
-      if (v2) {
-        def_levels_ = RleDecoder(levels, levels_end, 1, &page_where_);
-      } else if (h.def_level_encoding == kRle) {
-        if (end - data < 4) throw core::InputError(page_where_ + ": definition levels missing");
-        uint32_t length = LoadLe32(data);
-        data += 4;
-        if (length > static_cast<uint64_t>(end - data)) {
-          throw core::InputError(page_where_ + ": definition levels of " + std::to_string(length) + " bytes but only " +
-                                 std::to_string(end - data) + " bytes remain");
-        }
-        def_levels_ = RleDecoder(data, data + length, 1, &page_where_);
-        data += length;
-      } else if (h.def_level_encoding == kBitPacked) {
-        // Deprecated BIT_PACKED levels: width 1, MSB first. Rewritten as one
-        // bit-packed run of the hybrid encoding (LSB first) for RleDecoder.
-        uint64_t length = (static_cast<uint64_t>(h.num_values) + 7) / 8;
-        if (length > static_cast<uint64_t>(end - data)) {
-          throw core::InputError(page_where_ + ": BIT_PACKED definition levels run past the end of the page");
-        }
-        bit_packed_run_.clear();
-        for (uint64_t header = (length << 1) | 1; header != 0;) {
-          auto low = static_cast<uint8_t>(header & 0x7f);
-          header >>= 7;
-          bit_packed_run_.push_back(static_cast<uint8_t>(low | (header != 0 ? 0x80 : 0)));
-        }
-        for (uint64_t i = 0; i < length; ++i) {
-          uint8_t reversed = 0;
-          for (int b = 0; b < 8; ++b) reversed |= static_cast<uint8_t>(((data[i] >> b) & 1) << (7 - b));
-          bit_packed_run_.push_back(reversed);
-        }
-        def_levels_ =
-            RleDecoder(bit_packed_run_.data(), bit_packed_run_.data() + bit_packed_run_.size(), 1, &page_where_);
-        data += length;
-      } else {
-        throw core::InputError(page_where_ + ": definition levels encoded as " + EncodingName(h.def_level_encoding) +
-                               " (expected RLE)");
+  // Sets def_levels_ up; v1 levels are taken from the front of parts.data.
+  void StartDefinitionLevels(const PageHeader& h, PageParts& parts) {
+    Bytes& data = parts.data;
+    const Bytes end = parts.end;
+    if (h.type == kDataPageV2) {
+      def_levels_ = RleDecoder(parts.levels, parts.levels_end, 1, &page_where_);
+    } else if (h.def_level_encoding == kRle) {
+      if (end - data < 4) throw core::InputError(page_where_ + ": definition levels missing");
+      uint32_t length = LoadLe32(data);
+      data += 4;
+      if (length > static_cast<uint64_t>(end - data)) {
+        throw core::InputError(page_where_ + ": definition levels of " + std::to_string(length) + " bytes but only " +
+                               std::to_string(end - data) + " bytes remain");
       }
+      def_levels_ = RleDecoder(data, data + length, 1, &page_where_);
+      data += length;
+    } else if (h.def_level_encoding == kBitPacked) {
+      data += StartBitPackedLevels(h, data, end);
+    } else {
+      throw core::InputError(page_where_ + ": definition levels encoded as " + EncodingName(h.def_level_encoding) +
+                             " (expected RLE)");
     }
+  }
 
+  // Deprecated BIT_PACKED levels: width 1, MSB first. Rewritten as one
+  // bit-packed run of the hybrid encoding (LSB first) for RleDecoder.
+  // Returns the bytes they take.
+  uint64_t StartBitPackedLevels(const PageHeader& h, Bytes data, Bytes end) {
+    uint64_t length = (static_cast<uint64_t>(h.num_values) + 7) / 8;
+    if (length > static_cast<uint64_t>(end - data)) {
+      throw core::InputError(page_where_ + ": BIT_PACKED definition levels run past the end of the page");
+    }
+    bit_packed_run_.clear();
+    for (uint64_t header = (length << 1) | 1; header != 0;) {
+      auto low = static_cast<uint8_t>(header & 0x7f);
+      header >>= 7;
+      bit_packed_run_.push_back(static_cast<uint8_t>(low | (header != 0 ? 0x80 : 0)));
+    }
+    for (uint64_t i = 0; i < length; ++i) {
+      uint8_t reversed = 0;
+      for (int b = 0; b < 8; ++b) reversed |= static_cast<uint8_t>(((data[i] >> b) & 1) << (7 - b));
+      bit_packed_run_.push_back(reversed);
+    }
+    def_levels_ = RleDecoder(bit_packed_run_.data(), bit_packed_run_.data() + bit_packed_run_.size(), 1, &page_where_);
+    return length;
+  }
+
+  // Sets the value decoder (values_, or dict_indices_) of the page's encoding up.
+  void StartValues(const PageHeader& h, Bytes data, Bytes end) {
     dictionary_encoded_ = false;
     values_.reset();
     const int32_t physical = info_.physical;
@@ -1591,9 +1616,6 @@ class ColumnChunkReader {
       default:
         throw core::InputError(page_where_ + ": unsupported encoding " + EncodingName(h.encoding));
     }
-    page_rows_left_ = static_cast<uint64_t>(h.num_values);
-    rows_left_in_chunk_ -= h.num_values;
-    return page_rows_left_ > 0;
   }
 
   Bytes FileStart() const { return reinterpret_cast<Bytes>(file_->bytes().data()); }

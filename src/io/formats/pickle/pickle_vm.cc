@@ -664,13 +664,14 @@ class PickleMachine {
     for (size_t i = 0; i < kv.size(); i += 2) target->body->entries.emplace_back(kv[i], kv[i + 1]);
   }
 
-  void Step(uint8_t op) {
+  // Framing and the stack: protocol, frames, marks, pop and dup. Returns false for other opcodes.
+  bool StepStack(uint8_t op) {
     switch (op) {
       case kProto: {
         auto version = static_cast<uint8_t>(Take(1, "PROTO")[0]);
         if (version > kHighestProtocol) Fail("unsupported pickle protocol " + std::to_string(version));
         doc_->protocol_ = version;
-        return;
+        return true;
       }
       case kFrame: {
         uint64_t length = ReadUnsigned(8, "FRAME");
@@ -678,47 +679,56 @@ class PickleMachine {
           Fail("truncated pickle: FRAME of " + std::to_string(length) + " bytes, " +
                std::to_string(data_.size() - pos_) + " remain");
         }
-        return;
+        return true;
       }
       case kMark:
         if (marks_.size() >= limits_.max_mark_depth) {
           Fail("pickle nesting exceeds " + std::to_string(limits_.max_mark_depth) + " levels");
         }
         marks_.push_back(stack_.size());
-        return;
+        return true;
       case kPop:
         if (stack_.size() == Fence() && !marks_.empty()) {
           marks_.pop_back();  // as CPython: POP of an empty frame drops the MARK
         } else {
           Pop();
         }
-        return;
+        return true;
       case kPopMark:
         PopMark();
-        return;
+        return true;
       case kDup:
         Push(Top());
-        return;
+        return true;
 
       // --- constants and numbers
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // Scalars: None, booleans, integers and floats. Returns false for other opcodes.
+  bool StepScalar(uint8_t op) {
+    switch (op) {
       case kNone:
         Push(none_);
-        return;
+        return true;
       case kNewTrue:
         Push(true_);
-        return;
+        return true;
       case kNewFalse:
         Push(false_);
-        return;
+        return true;
       case kBinInt:
         Push(NewInt(static_cast<int32_t>(ReadUnsigned(4, "BININT"))));
-        return;
+        return true;
       case kBinInt1:
         Push(NewInt(static_cast<int64_t>(ReadUnsigned(1, "BININT1"))));
-        return;
+        return true;
       case kBinInt2:
         Push(NewInt(static_cast<int64_t>(ReadUnsigned(2, "BININT2"))));
-        return;
+        return true;
       case kLong1:
       case kLong4: {
         uint64_t n = op == kLong1 ? ReadUnsigned(1, "LONG1") : ReadUnsigned(4, "LONG4");
@@ -732,8 +742,28 @@ class PickleMachine {
         } else {
           Push(NewText(PickleKind::kBigInt, bytes));
         }
-        return;
+        return true;
       }
+      case kBinFloat: {
+        std::string_view bytes = Take(8, "BINFLOAT");
+        uint64_t u = 0;
+        for (char c : bytes) u = (u << 8) | static_cast<unsigned char>(c);  // big-endian
+        PickleValue* f = NewValue(PickleKind::kFloat, op_offset_);
+        f->real = std::bit_cast<double>(u);
+        Push(f);
+        return true;
+      }
+
+      // --- strings and bytes
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // Numbers written as text (protocol 0): INT, LONG, FLOAT. Returns false for other opcodes.
+  bool StepTextNumber(uint8_t op) {
+    switch (op) {
       case kInt: {
         std::string_view line = ReadLine("INT");
         if (line == "00" || line == "01") {
@@ -741,7 +771,7 @@ class PickleMachine {
         } else {
           Push(NewInt(ParseDecimal(line, "INT")));
         }
-        return;
+        return true;
       }
       case kLong: {
         std::string_view line = ReadLine("LONG");
@@ -753,7 +783,7 @@ class PickleMachine {
         } else {
           Push(BigIntFromDecimal(line));
         }
-        return;
+        return true;
       }
       case kFloat: {
         std::string_view line = ReadLine("FLOAT");
@@ -765,172 +795,206 @@ class PickleMachine {
         PickleValue* f = NewValue(PickleKind::kFloat, op_offset_);
         f->real = v;
         Push(f);
-        return;
+        return true;
       }
-      case kBinFloat: {
-        std::string_view bytes = Take(8, "BINFLOAT");
-        uint64_t u = 0;
-        for (char c : bytes) u = (u << 8) | static_cast<unsigned char>(c);  // big-endian
-        PickleValue* f = NewValue(PickleKind::kFloat, op_offset_);
-        f->real = std::bit_cast<double>(u);
-        Push(f);
-        return;
-      }
+      default:
+        return false;
+    }
+    return true;
+  }
 
-      // --- strings and bytes
+  // Strings, bytes and buffers. Returns false for other opcodes.
+  bool StepText(uint8_t op) {
+    switch (op) {
       case kString:
         Push(Py2String(UnquoteString(ReadLine("STRING")), true));
-        return;
+        return true;
       case kBinString: {
         uint64_t n = ReadUnsigned(4, "BINSTRING");
         if (n > 0x7FFFFFFF) Fail("BINSTRING with a negative length");
         Push(Py2String(Take(n, "BINSTRING"), false));
-        return;
+        return true;
       }
       case kShortBinString:
         Push(Py2String(Take(ReadUnsigned(1, "SHORT_BINSTRING"), "SHORT_BINSTRING"), false));
-        return;
+        return true;
       case kUnicode:
         Push(NewOwnedText(PickleKind::kStr, RawUnicodeEscapeToUtf8(ReadLine("UNICODE"))));
-        return;
+        return true;
       case kShortBinUnicode:
         Push(NewText(PickleKind::kStr, Take(ReadUnsigned(1, "SHORT_BINUNICODE"), "SHORT_BINUNICODE")));
-        return;
+        return true;
       case kBinUnicode:
         Push(NewText(PickleKind::kStr, Take(ReadUnsigned(4, "BINUNICODE"), "BINUNICODE")));
-        return;
+        return true;
       case kBinUnicode8:
         Push(NewText(PickleKind::kStr, Take(ReadUnsigned(8, "BINUNICODE8"), "BINUNICODE8")));
-        return;
+        return true;
       case kShortBinBytes:
         Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(1, "SHORT_BINBYTES"), "SHORT_BINBYTES")));
-        return;
+        return true;
       case kBinBytes:
         Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(4, "BINBYTES"), "BINBYTES")));
-        return;
+        return true;
       case kBinBytes8:
         Push(NewText(PickleKind::kBytes, Take(ReadUnsigned(8, "BINBYTES8"), "BINBYTES8")));
-        return;
+        return true;
       case kByteArray8:
         Push(NewText(PickleKind::kByteArray, Take(ReadUnsigned(8, "BYTEARRAY8"), "BYTEARRAY8")));
-        return;
+        return true;
       case kNextBuffer:
         Fail("pickle uses out-of-band buffers (NEXT_BUFFER), which are not supported");
       case kReadOnlyBuffer:
         Top();
-        return;
+        return true;
 
       // --- containers
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // Tuples, lists, dicts and sets. Returns false for other opcodes.
+  bool StepContainer(uint8_t op) {
+    switch (op) {
       case kEmptyTuple:
         Push(Tuple({}));
-        return;
+        return true;
       case kTuple1: {
         PickleValue* a = Pop();
         Push(Tuple({a}));
-        return;
+        return true;
       }
       case kTuple2: {
         PickleValue* b = Pop();
         PickleValue* a = Pop();
         Push(Tuple({a, b}));
-        return;
+        return true;
       }
       case kTuple3: {
         PickleValue* c = Pop();
         PickleValue* b = Pop();
         PickleValue* a = Pop();
         Push(Tuple({a, b, c}));
-        return;
+        return true;
       }
       case kTuple:
         Push(Tuple(PopMark()));
-        return;
+        return true;
       case kEmptyList:
         Push(NewContainer(PickleKind::kList));
-        return;
+        return true;
       case kList: {
         PickleValue* list = NewContainer(PickleKind::kList);
         list->body->items = PopMark();
         Push(list);
-        return;
+        return true;
       }
       case kAppend: {
         PickleValue* item = Pop();
         AddItems(Top(), {item}, "APPEND");
-        return;
+        return true;
       }
       case kAppends: {
         std::vector<PickleRef> items = PopMark();
         AddItems(Top(), std::move(items), "APPENDS");
-        return;
+        return true;
       }
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // Dicts and sets. Returns false for other opcodes.
+  bool StepDictSet(uint8_t op) {
+    switch (op) {
       case kEmptyDict:
         Push(NewContainer(PickleKind::kDict));
-        return;
+        return true;
       case kDict: {
         std::vector<PickleRef> kv = PopMark();
         PickleValue* dict = NewContainer(PickleKind::kDict);
         AddEntries(dict, kv, "DICT");
         Push(dict);
-        return;
+        return true;
       }
       case kSetItem: {
         PickleValue* value = Pop();
         PickleValue* key = Pop();
         AddEntries(Top(), {key, value}, "SETITEM");
-        return;
+        return true;
       }
       case kSetItems: {
         std::vector<PickleRef> kv = PopMark();
         AddEntries(Top(), kv, "SETITEMS");
-        return;
+        return true;
       }
       case kEmptySet:
         Push(NewContainer(PickleKind::kSet));
-        return;
+        return true;
       case kAddItems: {
         std::vector<PickleRef> items = PopMark();
         PickleValue* set = Top();
         if (set->kind != PickleKind::kSet) Fail(std::string("ADDITEMS on a ") + PickleKindName(set->kind));
         set->body->items.insert(set->body->items.end(), items.begin(), items.end());
-        return;
+        return true;
       }
       case kFrozenSet: {
         PickleValue* set = NewContainer(PickleKind::kFrozenSet);
         set->body->items = PopMark();
         Push(set);
-        return;
+        return true;
       }
 
       // --- memo
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // The memo: put and get. Returns false for other opcodes.
+  bool StepMemo(uint8_t op) {
+    switch (op) {
       case kPut:
         Put(static_cast<uint64_t>(ParseDecimal(ReadLine("PUT"), "PUT")));
-        return;
+        return true;
       case kBinPut:
         Put(ReadUnsigned(1, "BINPUT"));
-        return;
+        return true;
       case kLongBinPut:
         Put(ReadUnsigned(4, "LONG_BINPUT"));
-        return;
+        return true;
       case kMemoize:
         Put(memo_.size());
-        return;
+        return true;
       case kGet:
         Get(static_cast<uint64_t>(ParseDecimal(ReadLine("GET"), "GET")));
-        return;
+        return true;
       case kBinGet:
         Get(ReadUnsigned(1, "BINGET"));
-        return;
+        return true;
       case kLongBinGet:
         Get(ReadUnsigned(4, "LONG_BINGET"));
-        return;
+        return true;
 
       // --- globals and objects
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // Globals and objects: global, inst, obj, reduce, newobj, build. Returns false for other opcodes.
+  bool StepObject(uint8_t op) {
+    switch (op) {
       case kGlobal: {
         std::string_view module = ReadLine("GLOBAL");
         std::string_view name = ReadLine("GLOBAL");
         Push(ResolveGlobal(module, name));
-        return;
+        return true;
       }
       case kStackGlobal: {
         PickleValue* name = Pop();
@@ -939,28 +1003,28 @@ class PickleMachine {
           Fail("STACK_GLOBAL needs two strings");
         }
         Push(ResolveGlobal(module->text, name->text));
-        return;
+        return true;
       }
       case kInst: {
         std::string_view module = ReadLine("INST");
         std::string_view name = ReadLine("INST");
         PickleValue* cls = ResolveGlobal(module, name);
         Push(Call(cls, PopMark()));
-        return;
+        return true;
       }
       case kObj: {
         std::vector<PickleRef> items = PopMark();
         if (items.empty()) Fail("OBJ without a class");
         PickleRef cls = items.front();
         Push(Call(cls, std::vector<PickleRef>(items.begin() + 1, items.end())));
-        return;
+        return true;
       }
       case kReduce: {
         PickleValue* args = Pop();
         PickleValue* callable = Pop();
         if (args->kind != PickleKind::kTuple) Fail("REDUCE arguments are not a tuple");
         Push(Call(callable, args->body->items));
-        return;
+        return true;
       }
       case kNewObj: {
         PickleValue* args = Pop();
@@ -968,7 +1032,7 @@ class PickleMachine {
         if (cls->kind != PickleKind::kGlobal) Fail("NEWOBJ on something that is not an allowed class");
         if (args->kind != PickleKind::kTuple) Fail("NEWOBJ arguments are not a tuple");
         Push(NewObject(cls, args->body->items, nullptr));
-        return;
+        return true;
       }
       case kNewObjEx: {
         PickleValue* kwargs = Pop();
@@ -979,15 +1043,27 @@ class PickleMachine {
           Fail("NEWOBJ_EX needs a tuple and a dict");
         }
         Push(NewObject(cls, args->body->items, kwargs));
-        return;
+        return true;
       }
       case kBuild: {
         PickleValue* state = Pop();
         PickleValue* target = Top();
         if (target->kind != PickleKind::kObject) Fail(std::string("BUILD on a ") + PickleKindName(target->kind));
         target->body->state = state;
-        return;
+        return true;
       }
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  void Step(uint8_t op) {
+    if (StepStack(op) || StepScalar(op) || StepTextNumber(op) || StepText(op) || StepContainer(op) || StepDictSet(op) ||
+        StepMemo(op) || StepObject(op)) {
+      return;
+    }
+    switch (op) {
       case kPersId:
       case kBinPersId:
         Fail("pickle uses persistent IDs, which are not supported");
