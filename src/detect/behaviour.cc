@@ -198,14 +198,14 @@ double OrNan(double value) { return std::isfinite(value) ? value : NAN; }
 
 // Fired evidence of one host, sorted by window then detector.
 std::vector<Evidence> HostEvidence(const HostState& host, const std::vector<const Detector*>& detectors,
-                                   const CaptureFacts& capture, double window_seconds) {
+                                   const CaptureFacts& capture, double window_seconds, bool host_is_home) {
   std::vector<const WindowState*> windows;
   for (const WindowState& window : host.windows) windows.push_back(&window);
   std::sort(windows.begin(), windows.end(), [](auto* a, auto* b) { return a->window < b->window; });
   std::vector<Evidence> evidence;
   for (const WindowState* window : windows) {
     size_t begin = evidence.size();
-    WindowContext context{*window, WindowStart(window->window, window_seconds), capture};
+    WindowContext context{*window, WindowStart(window->window, window_seconds), capture, host_is_home};
     for (const Detector* detector : detectors) detector->check(context, evidence);
     std::stable_sort(evidence.begin() + static_cast<ptrdiff_t>(begin), evidence.end(),
                      [](const Evidence& a, const Evidence& b) { return a.detector < b.detector; });
@@ -249,11 +249,11 @@ std::vector<HostBehaviour> BehaviourTable::Finish() const {
   if (detectors.empty()) return names;
   for (const HostShard& shard : tables_->shards) {
     for (const auto& [address, host] : shard.ips) {
-      auto evidence = HostEvidence(host, detectors, capture, options_.window_seconds);
+      auto evidence = HostEvidence(host, detectors, capture, options_.window_seconds, IsHome(address, options_.home_net));
       if (!evidence.empty()) ips.emplace_back(address, MakeBehaviour(core::FormatIpAddress(address), host, std::move(evidence)));
     }
     for (const auto& [name, host] : shard.names) {
-      auto evidence = HostEvidence(host, detectors, capture, options_.window_seconds);
+      auto evidence = HostEvidence(host, detectors, capture, options_.window_seconds, false);
       if (!evidence.empty()) names.push_back(MakeBehaviour(name, host, std::move(evidence)));
     }
   }
@@ -285,7 +285,7 @@ std::vector<HostBehaviour> BehaviourTable::Timeline(std::string_view host) const
     behaviour.flows = window->flows;
     double window_start = WindowStart(window->window, options_.window_seconds);
     behaviour.evidence.push_back(WindowSummary(*window, window_start, options_.level == Level::kAll));
-    WindowContext context{*window, window_start, capture};
+    WindowContext context{*window, window_start, capture, address && IsHome(*address, options_.home_net)};
     for (const Detector* detector : detectors) detector->check(context, behaviour.evidence);
     timeline.push_back(std::move(behaviour));
   }

@@ -31,6 +31,7 @@ struct WindowContext {
   const WindowState& window;
   double window_start;  // NaN: no times
   const CaptureFacts& capture;
+  bool host_is_home = false;  // the source host is inside home_net (its DNS would be seen)
 };
 
 using CheckFn = void (*)(const WindowContext& context, std::vector<Evidence>& out);

@@ -26,12 +26,12 @@ inline constexpr uint64_t kArpMinTargets = 32;
 
 // unanswered-flood: unanswered or rejected flows, and their share of the flows
 // whose answer is known.
-inline constexpr uint64_t kFloodMinFailed = 200;
+inline constexpr uint64_t kFloodMinFailed = 1000;
 inline constexpr double kFloodMinFailedShare = 0.7;
 
 // beaconing (Tier 2): per (host, destination) pair in a window.
-inline constexpr uint32_t kBeaconMinIntervals = 10;   // distinct start slots - 1
-inline constexpr double kBeaconMinScore = 0.85;       // mean of the interval and size scores, 0..1
+inline constexpr uint32_t kBeaconMinIntervals = 20;   // distinct start slots - 1
+inline constexpr double kBeaconMinScore = 0.95;       // mean of the interval and size scores, 0..1
 inline constexpr int kBeaconMaxSources = 2;           // destination contacted by at most this many hosts
 
 // no-dns-fanout (Tier 2): distinct public destinations with no DNS flow from the host in the window.
@@ -41,6 +41,6 @@ inline constexpr uint64_t kNoDnsMinPublic = 50;
 // destination ports, and the share of those flows that failed.
 inline constexpr uint64_t kP2pMinPeers = 24;
 inline constexpr uint64_t kP2pMinPorts = 16;
-inline constexpr double kP2pMinFailedShare = 0.5;
+inline constexpr double kP2pMinFailedShare = 0.8;
 
 }  // namespace botrecon::detect::thresholds

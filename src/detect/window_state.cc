@@ -143,7 +143,10 @@ void WindowState::Add(const FlowFacts& flow, bool tier2, double window_seconds) 
 void WindowState::AddFailed(const FlowFacts& flow, const Example& example) {
   ++failed;
   failed_dsts.Add(flow.dst_hash);
-  if (flow.dport < 0 || (flow.proto != Proto::kTcp && flow.proto != Proto::kUdp)) return;
+  // Scans: TCP, or UDP to a service port (< 1024). One-way UDP to high ports is
+  // streaming, VoIP or P2P (p2p-fanout), not a scan.
+  bool scan_proto = flow.proto == Proto::kTcp || (flow.proto == Proto::kUdp && flow.dport < 1024);
+  if (flow.dport < 0 || !scan_proto) return;
   if (!scan) scan = std::make_unique<ScanState>();
   uint64_t port_hash = Mix64(static_cast<uint64_t>(flow.dport) + 1);
   uint64_t pair = HashPair(flow.dst_hash, port_hash);

@@ -24,8 +24,8 @@ constexpr double kT0 = 1700000000;
 FlowBuilder MixedCapture() {
   FlowBuilder flows;
   std::mt19937 rng(11);
-  for (int idx = 0; idx < 700; ++idx) {  // horizontal scan, into the HyperLogLog range
-    flows.Add(Flow{"10.0.0.1", Address("192.0.", idx), "tcp", idx % 5 ? "S0" : "SF", kT0 + idx * 5.0, 40000, 445});
+  for (int idx = 0; idx < 1400; ++idx) {  // horizontal scan (and a flood), into the HyperLogLog range
+    flows.Add(Flow{"10.0.0.1", Address("192.0.", idx), "tcp", idx % 5 ? "S0" : "SF", kT0 + idx % 1800, 40000, 445});
   }
   for (int idx = 0; idx < 120; ++idx) {  // vertical scan
     flows.Add(Flow{"10.0.0.2", "10.0.9.9", "tcp", "S_RA", kT0 + idx * 3.0, 40000, 1.0 + idx});

@@ -9,6 +9,7 @@ namespace {
 
 void Check(const WindowContext& context, std::vector<Evidence>& out) {
   const WindowState& window = context.window;
+  if (!context.host_is_home) return;  // an outside host's lookups are not in the capture
   uint64_t publics = window.public_dsts.Estimate();
   if (publics < thresholds::kNoDnsMinPublic || window.dns_flows > 0) return;
   Evidence evidence;
@@ -23,7 +24,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
 }  // namespace
 
 Detector NoDnsFanoutDetector() {
-  return {{"no-dns-fanout", 2, "many public (outside home net) addresses contacted with no DNS traffic from the host",
+  return {{"no-dns-fanout", 2, "a home-net host contacts many public (outside home net) addresses with no DNS traffic",
            fmt::format(">= {} public destinations in a window and 0 DNS flows (53/853/5353) from the host",
                        thresholds::kNoDnsMinPublic),
            "DstAddr, Dport, Proto"},
