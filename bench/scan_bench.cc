@@ -77,7 +77,7 @@ void BM_Scan(benchmark::State& state) {
   const std::string* path = WorkloadFile(state, rows);
   if (path == nullptr) return;
   pipeline::ScanOptions options;
-  options.input = *path;
+  options.inputs = {*path};
   options.model = model;
   options.threads = threads;
   size_t hosts = 0;

@@ -135,21 +135,25 @@ void HostAggregator::Merge(const HostAggregator& other) {
   }
 }
 
-void HostAggregator::Collect(std::vector<HostResult>& out, double min_score, uint64_t min_count) const {
+void HostAggregator::Collect(std::vector<HostResult>& out, double min_score, uint64_t min_count,
+                             const std::unordered_set<std::string>* always) const {
+  const bool check_always = always != nullptr && !always->empty();
   for (const Entry& e : slots_) {
     if (e.count_and_flag == 0) continue;
     const uint64_t count = e.count_and_flag & ~kV4Flag;
     const double mean = FixedMean(LoadSum(e.sum_lo, e.sum_hi), count);
-    if (count < min_count || !(mean >= min_score)) continue;
+    const bool passes = count >= min_count && mean >= min_score;
+    if (!passes && !check_always) continue;
     core::IpAddress address;
     address.bytes = e.address;
     address.is_v4 = (e.count_and_flag & kV4Flag) != 0;
-    out.push_back({core::FormatIpAddress(address), mean, count});
+    std::string host = core::FormatIpAddress(address);
+    if (passes || always->count(host) > 0) out.push_back({std::move(host), mean, count});
   }
   for (const auto& [host, acc] : other_) {
     const double mean = FixedMean(acc.sum, acc.count);
-    if (acc.count < min_count || !(mean >= min_score)) continue;
-    out.push_back({host, mean, acc.count});
+    const bool passes = acc.count >= min_count && mean >= min_score;
+    if (passes || (check_always && always->count(host) > 0)) out.push_back({host, mean, acc.count});
   }
 }
 
@@ -229,9 +233,10 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
   }
 }
 
-std::vector<HostResult> ShardedAggregator::Collect(double min_score, uint64_t min_count) const {
+std::vector<HostResult> ShardedAggregator::Collect(double min_score, uint64_t min_count,
+                                                   const std::unordered_set<std::string>* always) const {
   std::vector<HostResult> out;
-  for (const auto& shard : shards_) shard.table.Collect(out, min_score, min_count);
+  for (const auto& shard : shards_) shard.table.Collect(out, min_score, min_count, always);
   return out;
 }
 
@@ -241,11 +246,12 @@ size_t ShardedAggregator::size() const {
   return total;
 }
 
-std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double threshold, int64_t min_count) {
+std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double threshold, int64_t min_count,
+                                       const std::unordered_set<std::string>* flagged) {
   std::vector<HostResult> out;
   for (auto& h : hosts) {
     if (min_count > 0 && h.flow_count < static_cast<uint64_t>(min_count)) continue;
-    if (h.mean_score >= threshold) out.push_back(std::move(h));
+    if (h.mean_score >= threshold || (flagged != nullptr && flagged->count(h.host) > 0)) out.push_back(std::move(h));
   }
   struct Key {
     int kind;  // 0 = IPv4, 1 = IPv6, 2 = other

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/huge_pages.h"
@@ -42,7 +43,10 @@ class HostAggregator {
   // Appends one result per host to `out` (unsorted), only for hosts with at
   // least `min_count` flows whose mean score is >= `min_score` (so a scan of
   // millions of hosts formats only the ones it reports).
-  void Collect(std::vector<HostResult>& out, double min_score = -HUGE_VAL, uint64_t min_count = 0) const;
+  // Hosts in `always` (e.g. those a behaviour detector flagged) are appended
+  // whatever their score and count.
+  void Collect(std::vector<HostResult>& out, double min_score = -HUGE_VAL, uint64_t min_count = 0,
+               const std::unordered_set<std::string>* always = nullptr) const;
 
  private:
   // 40 bytes: the address, the flow count with the IPv4 flag in its top bit
@@ -86,7 +90,8 @@ class ShardedAggregator {
   // rarely wait on each other.
   void AddBatch(std::span<const std::string_view> hosts, std::span<const double> scores,
                 std::span<const uint8_t> keep);
-  std::vector<HostResult> Collect(double min_score = -HUGE_VAL, uint64_t min_count = 0) const;
+  std::vector<HostResult> Collect(double min_score = -HUGE_VAL, uint64_t min_count = 0,
+                                  const std::unordered_set<std::string>* always = nullptr) const;
   size_t size() const;
   size_t num_shards() const { return shards_.size(); }
 
@@ -103,6 +108,8 @@ class ShardedAggregator {
 // mean score is >= threshold, sorted by mean score (highest first), then flow
 // count (highest first), then host (addresses in numeric order, IPv4 before
 // IPv6, then other names in byte order).
-std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double threshold, int64_t min_count);
+// Hosts in `flagged` (a behaviour detector fired) are kept whatever their mean score.
+std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double threshold, int64_t min_count,
+                                       const std::unordered_set<std::string>* flagged = nullptr);
 
 }  // namespace botrecon::aggregate

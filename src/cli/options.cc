@@ -25,7 +25,10 @@ constexpr const char* kDescription =
     "  source address, protocol, destination port, source port, state,\n"
     "  duration, total bytes, source bytes\n"
     "A file without a header row must have exactly these 8 columns in this order.\n\n"
-    "OUTPUT_FILE is where to save the result as csv (written atomically).\n\n"
+    "OUTPUT_FILE is where to save the result as csv (written atomically). It is\n"
+    "only replaced when it does not exist, is a previous botrecon result or is a\n"
+    "FIFO/device; use -o/--output OUT to name the output and scan several inputs:\n"
+    "  botrecon -o infected.csv day1.csv day2.binetflow\n\n"
     "Other commands: botrecon train ... (train a model; see botrecon train -h),\n"
     "botrecon evaluate ... (measure a model on labelled flows; see botrecon evaluate -h).\n"
     "To scan a file named like a command, write it as ./train or put -- before it.";
@@ -114,7 +117,31 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
       "--threshold", threshold,
       "Report hosts whose mean score is at least this (default: the model's own, 0.5 for probabilities, 0 for "
       "svm decision values).");
-  app.add_option("files", files, "INPUT_FILE [OUTPUT_FILE]")->expected(1, 2)->required();
+  app.add_option("-o,--output", args.output,
+                 "Write the result (csv, or JSON Lines with --jsonl) to FILE ('-': stdout); every positional "
+                 "argument is then an input file.")
+      ->type_name("FILE");
+  app.add_flag("--force", args.force,
+               "Replace an existing OUTPUT_FILE even when it is not a botrecon result (never an input file).");
+  app.add_option("--detect", args.detect,
+                 "Behaviour detection beside the model: model (the model only, as the original tool), default "
+                 "(Tier 1: scans, sweeps, SMTP fan-out, unanswered floods), all (adds Tier 2: beaconing, fan-out "
+                 "without DNS, failing P2P fan-out). A host is reported when the model or a detector flags it.")
+      ->type_name("[model|default|all]")
+      ->default_str("default");
+  std::string window;
+  app.add_option("--window", window, "Time window of the behaviour detectors (flows are keyed by start time): "
+                                     "seconds or 90s, 30m, 1h, 2d.")
+      ->type_name("DURATION")
+      ->default_str("1h");
+  app.add_option("--home-net", args.home_net,
+                 "Addresses inside the monitored network, for the detectors: an address, a network or a file of them; "
+                 "repeatable (default: the private ranges).")
+      ->type_name("CIDR|FILE");
+  app.add_option("--safelist", args.safelist,
+                 "Addresses or networks (or files of them) never counted as evidence; repeatable.")
+      ->type_name("CIDR|FILE");
+  app.add_option("files", files, "INPUT_FILE [OUTPUT_FILE], or INPUT_FILE... with -o")->expected(1, -1)->required();
   app.footer("For more detail see README.md.");
 
   try {
@@ -135,8 +162,13 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
     if (!std::isfinite(threshold)) throw core::UsageError("Invalid value for '--threshold': must be a finite number.");
     args.threshold = threshold;
   }
-  args.input = files.at(0);
-  if (files.size() > 1) args.output = files[1];
+  args.output_explicit = app.count("--output") > 0;
+  if (args.output_explicit || files.size() != 2) {
+    args.inputs = files;  // with -o, or one input, or three and more: all inputs
+  } else {
+    args.inputs = {files[0]};  // the original's INPUT_FILE OUTPUT_FILE
+    args.output = files[1];
+  }
   if (args.jobs == 0) throw core::UsageError("Invalid value for '-j' / '--jobs': 0 jobs; use a positive number, or a negative one for every core.");
   args.model = core::AsciiLower(model);
   const auto& names = BuiltinModelNames();
@@ -178,8 +210,38 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
                              "' is not one of '%', 'percent', 'batches'.");
     }
   }
+  args.detect = core::AsciiLower(args.detect);
+  if (args.detect != "model" && args.detect != "default" && args.detect != "all") {
+    throw core::UsageError("Invalid value for '--detect': '" + args.detect + "' is not one of 'model', 'default', 'all'.");
+  }
+  if (!window.empty() && !ParseDuration(window, args.window_seconds)) {
+    throw core::UsageError("Invalid value for '--window': '" + window +
+                           "' is not a duration (seconds, or a number with s, m, h or d: 30m, 1h).");
+  }
   if (args.debug && !args.silent) args.verbose = true;
   return ParseOutcome::kRun;
+}
+
+bool ParseDuration(const std::string& text, double& seconds) {
+  if (text.empty()) return false;
+  double unit = 1;
+  std::string number = text;
+  switch (text.back()) {
+    case 's': unit = 1; number.pop_back(); break;
+    case 'm': unit = 60; number.pop_back(); break;
+    case 'h': unit = 3600; number.pop_back(); break;
+    case 'd': unit = 86400; number.pop_back(); break;
+    default: break;
+  }
+  try {
+    size_t used = 0;
+    double value = std::stod(number, &used);
+    if (used != number.size() || !std::isfinite(value) || value <= 0) return false;
+    seconds = value * unit;
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 }  // namespace botrecon::cli

@@ -21,8 +21,10 @@ struct BatchSpec {
 };
 
 struct ScanArgs {
-  std::string input;
+  std::vector<std::string> inputs;  // one or more flow files ("-" = stdin), scanned as one capture
   std::string output;        // empty: print to the console
+  bool output_explicit = false;  // named with -o/--output (else the original's second positional)
+  bool force = false;        // --force: replace an existing OUTPUT_FILE that is not a botrecon result
   std::string custom_model;  // -M
   std::string model = "rforest";
   int jobs = -1;
@@ -39,7 +41,16 @@ struct ScanArgs {
   std::string sheet;                // --sheet: spreadsheet sheet name (excel)
   bool jsonl = false;               // --jsonl: JSON Lines instead of the table / CSV
   std::optional<io::InputType> type;
+  // Behaviour detection (--detect model|default|all, --window, --home-net, --safelist).
+  std::string detect = "default";
+  double window_seconds = 3600;
+  std::vector<std::string> home_net;
+  std::vector<std::string> safelist;
 };
+
+// Parses a duration: seconds ("3600", "90.5") or with a unit ("90s", "30m",
+// "1h", "2d"). Returns false when it is not a positive finite duration.
+bool ParseDuration(const std::string& text, double& seconds);
 
 enum class ParseOutcome { kRun, kExitOk };
 

@@ -89,14 +89,26 @@ std::string PadLeft(const std::string& s, size_t width) {
 
 }  // namespace
 
-std::string FormatTable(const std::vector<aggregate::HostResult>& hosts) {
-  std::vector<std::string> index, host, score, count;
+namespace {
+
+const detect::HostBehaviour* Find(const report::EvidenceIndex* evidence, const std::string& host) {
+  if (evidence == nullptr) return nullptr;
+  auto it = evidence->find(host);
+  return it == evidence->end() ? nullptr : it->second;
+}
+
+}  // namespace
+
+std::string FormatTable(const std::vector<aggregate::HostResult>& hosts, const report::EvidenceIndex* evidence) {
+  std::vector<std::string> index, host, score, count, why;
   std::vector<double> scores;
   for (size_t i = 0; i < hosts.size(); ++i) {
     index.push_back(std::to_string(i));
     host.push_back(hosts[i].host);
     scores.push_back(hosts[i].mean_score);
     count.push_back(std::to_string(hosts[i].flow_count));
+    const detect::HostBehaviour* b = Find(evidence, hosts[i].host);
+    why.push_back(b ? report::ShortEvidence(*b) : "-");
   }
   score = FormatFloatColumn(scores);
   auto width = [](const std::vector<std::string>& column, const std::string& header) {
@@ -107,33 +119,87 @@ std::string FormatTable(const std::vector<aggregate::HostResult>& hosts) {
   const size_t wi = width(index, ""), wh = width(host, "Host"), ws = width(score, "Mean Score"),
                wc = width(count, "Flow Count");
   std::string out = PadLeft("", wi) + "  " + PadLeft("Host", wh) + "  " + PadLeft("Mean Score", ws) + "  " +
-                    PadLeft("Flow Count", wc) + "\n";
+                    PadLeft("Flow Count", wc) + (evidence ? "  Evidence" : "") + "\n";
   for (size_t i = 0; i < hosts.size(); ++i) {
     out += index[i] + std::string(wi - index[i].size(), ' ') + "  " + PadLeft(host[i], wh) + "  " +
-           PadLeft(score[i], ws) + "  " + PadLeft(count[i], wc) + "\n";
+           PadLeft(score[i], ws) + "  " + PadLeft(count[i], wc) + (evidence ? "  " + why[i] : "") + "\n";
   }
   return out;
 }
 
-std::string FormatCsv(const std::vector<aggregate::HostResult>& hosts) {
-  std::string out = ",Host,Mean Score,Flow Count\n";
+namespace {
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string FormatCsv(const std::vector<aggregate::HostResult>& hosts, const report::EvidenceIndex* evidence) {
+  std::string out = std::string(",Host,Mean Score,Flow Count") +
+                    (evidence ? ",Detectors,Evidence,First Seen,Last Seen" : "") + "\n";
   for (size_t i = 0; i < hosts.size(); ++i) {
-    const std::string& h = hosts[i].host;
-    bool quote = h.find_first_of(",\"\n") != std::string::npos;
-    std::string host = h;
-    if (quote) {
-      host = "\"";
-      for (char c : h) host += c == '"' ? std::string("\"\"") : std::string(1, c);
-      host += "\"";
+    out += std::to_string(i) + "," + CsvField(hosts[i].host) + "," + PythonFloatRepr(hosts[i].mean_score) + "," +
+           std::to_string(hosts[i].flow_count);
+    if (evidence) {
+      const detect::HostBehaviour* b = Find(evidence, hosts[i].host);
+      if (b) {
+        out += "," + CsvField(report::DetectorList(*b)) + "," + CsvField(report::LongEvidence(*b)) + "," +
+               report::FormatTime(b->first_seen) + "," + report::FormatTime(b->last_seen);
+      } else {
+        out += ",,,,";
+      }
     }
-    out += std::to_string(i) + "," + host + "," + PythonFloatRepr(hosts[i].mean_score) + "," +
-           std::to_string(hosts[i].flow_count) + "\n";
+    out += "\n";
   }
   return out;
 }
+
+namespace {
+
+void JsonEvidence(JsonWriter& json, const detect::HostBehaviour& b) {
+  json.Key("detectors");
+  json.BeginArray();
+  std::string list = report::DetectorList(b);
+  for (size_t start = 0; start < list.size();) {
+    size_t end = list.find(';', start);
+    if (end == std::string::npos) end = list.size();
+    json.String(list.substr(start, end - start));
+    start = end + 1;
+  }
+  json.EndArray();
+  json.Key("evidence");
+  json.BeginArray();
+  for (const auto& e : b.evidence) {
+    json.BeginObject();
+    json.Key("detector");
+    json.String(e.detector);
+    json.Key("window_start");
+    if (std::isfinite(e.window_start)) json.String(report::FormatTime(e.window_start)); else json.Null();
+    json.Key("flows");
+    json.UInt(e.flows);
+    json.Key("summary");
+    json.String(e.summary);
+    json.Key("examples");
+    json.BeginArray();
+    for (const auto& x : e.examples) json.String(x);
+    json.EndArray();
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("first_seen");
+  if (std::isfinite(b.first_seen)) json.String(report::FormatTime(b.first_seen)); else json.Null();
+  json.Key("last_seen");
+  if (std::isfinite(b.last_seen)) json.String(report::FormatTime(b.last_seen)); else json.Null();
+}
+
+}  // namespace
 
 std::string FormatJsonLines(const std::vector<aggregate::HostResult>& hosts, const std::string& model,
-                            double threshold) {
+                            double threshold, const report::EvidenceIndex* evidence) {
   std::string out;
   for (const auto& host : hosts) {
     JsonWriter json(0);
@@ -148,50 +214,22 @@ std::string FormatJsonLines(const std::vector<aggregate::HostResult>& hosts, con
     json.String(model);
     json.Key("threshold");
     json.Number(threshold);
+    if (evidence) {
+      const detect::HostBehaviour* b = Find(evidence, host.host);
+      if (b) {
+        JsonEvidence(json, *b);
+      } else {
+        json.Key("detectors");
+        json.BeginArray();
+        json.EndArray();
+      }
+    }
     json.EndObject();
     std::string line = json.str();
     while (!line.empty() && line.back() == '\n') line.pop_back();
     out += line + "\n";
   }
   return out;
-}
-
-void WriteFileAtomically(const std::string& path, const std::string& content) {
-  std::string dir = ".";
-  size_t slash = path.rfind('/');
-  if (slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
-  std::string tmpl = dir + "/.botrecon-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = mkstemp(name.data());
-  if (fd < 0) throw core::IoError(path + ": cannot write output file: " + std::strerror(errno));
-  auto fail = [&](const char* what) {
-    int err = errno;
-    close(fd);
-    unlink(name.data());
-    throw core::IoError(path + ": cannot write output file (" + what + "): " + std::strerror(err));
-  };
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t w = ::write(fd, content.data() + done, content.size() - done);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      fail("write");
-    }
-    done += static_cast<size_t>(w);
-  }
-  if (fchmod(fd, 0644) != 0) fail("chmod");
-  if (fsync(fd) != 0) fail("fsync");
-  if (close(fd) != 0) {
-    int err = errno;
-    unlink(name.data());
-    throw core::IoError(path + ": cannot write output file: " + std::strerror(err));
-  }
-  if (std::rename(name.data(), path.c_str()) != 0) {
-    int err = errno;
-    unlink(name.data());
-    throw core::IoError(path + ": cannot write output file: " + std::strerror(err));
-  }
 }
 
 std::string StartLine() {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "aggregate/host_aggregator.h"
+#include "report/evidence.h"
 
 namespace botrecon::cli {
 
@@ -13,20 +14,24 @@ std::string PythonFloatRepr(double value);
 
 // The table as pandas prints a DataFrame (index, Host, Mean Score, Flow Count),
 // ending with a newline.
-std::string FormatTable(const std::vector<aggregate::HostResult>& hosts);
+// With `evidence` (behaviour detection on): a fifth column, Evidence, with the
+// detectors that fired for each host ("-" for hosts the model alone reports).
+std::string FormatTable(const std::vector<aggregate::HostResult>& hosts,
+                        const report::EvidenceIndex* evidence = nullptr);
 
 // The CSV as pandas' to_csv writes it: ",Host,Mean Score,Flow Count" then one
 // row per host with a 0-based index.
-std::string FormatCsv(const std::vector<aggregate::HostResult>& hosts);
+// With `evidence`, four columns follow the original four: Detectors,
+// Evidence, First Seen, Last Seen.
+std::string FormatCsv(const std::vector<aggregate::HostResult>& hosts,
+                      const report::EvidenceIndex* evidence = nullptr);
 
 // JSON Lines for SIEM pipelines: one object per host
 // {"host":...,"mean_score":...,"flow_count":...,"model":...,"threshold":...}.
+// With `evidence`: also "detectors", "evidence" (objects: detector,
+// window_start, flows, summary, examples), "first_seen", "last_seen".
 std::string FormatJsonLines(const std::vector<aggregate::HostResult>& hosts, const std::string& model,
-                            double threshold);
-
-// Writes `content` to `path` atomically: a temporary file in the same
-// directory, fsync, rename. Throws core::IoError naming the path.
-void WriteFileAtomically(const std::string& path, const std::string& content);
+                            double threshold, const report::EvidenceIndex* evidence = nullptr);
 
 // "[2026-11-27 22:07:48.123456] BotRecon starting"
 std::string StartLine();

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -17,6 +19,9 @@
 #include "models/model_file.h"
 #include "models/registry.h"
 #include "pipeline/scan.h"
+#include "report/evidence.h"
+#include "report/output_target.h"
+#include "detect/behaviour.h"
 
 namespace botrecon::cli {
 namespace {
@@ -63,25 +68,17 @@ bool AskYesNo(const std::string& question) {
   }
 }
 
-}  // namespace
-
-int RunScanCommand(const ScanArgs& args) {
-  const bool quiet = args.silent;
-  if (!quiet && !args.jsonl) std::printf("%s\n\n", StartLine().c_str());
-  std::fflush(stdout);
-  Log log(args);
-
-  if (args.input != "-") {
+// Every input must exist before anything is read ("-" is stdin).
+void CheckInputs(const ScanArgs& args) {
+  for (const auto& input : args.inputs) {
     struct stat st {};
-    if (stat(args.input.c_str(), &st) != 0) {
-      throw core::UsageError("Invalid value for 'INPUT_FILE': Path '" + args.input + "' does not exist.");
+    if (input != "-" && stat(input.c_str(), &st) != 0) {
+      throw core::UsageError("Invalid value for 'INPUT_FILE': Path '" + input + "' does not exist.");
     }
   }
-  std::unique_ptr<filter::AddressFilter> address_filter;
-  if (!args.ranges.empty()) {
-    address_filter = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.ranges));
-    log("Address filter: " + std::to_string(address_filter->num_entries()) + " entries");
-  }
+}
+
+std::unique_ptr<models::Model> LoadModel(const ScanArgs& args, const Log& log) {
   std::unique_ptr<models::Model> model;
   if (!args.custom_model.empty()) {
     log("Loading model file " + args.custom_model);
@@ -91,9 +88,152 @@ int RunScanCommand(const ScanArgs& args) {
     model = models::LoadBuiltinModel(args.model);
   }
   log("Model: " + model->type_name() + ", threshold " + PythonFloatRepr(model->threshold()));
+  return model;
+}
+
+std::string JoinInputs(const std::vector<std::string>& inputs) {
+  std::string out;
+  for (const auto& input : inputs) out += (out.empty() ? "" : ", ") + input;
+  return out;
+}
+
+// -b: progress is measured in bytes of input, shown as batches done.
+class BatchProgress {
+ public:
+  explicit BatchProgress(const ScanArgs& args) : args_(args), num_batches_(args.batch.NumBatches()) {}
+  void Install(pipeline::ScanOptions& options) {
+    if (num_batches_ == 0 || args_.silent) return;
+    const bool show_bar = !args_.verbose && isatty(STDERR_FILENO);
+    options.on_progress = [this, show_bar](const pipeline::ScanProgress& p) {
+      if (p.bytes_total == 0) return;
+      uint64_t done = num_batches_ * p.bytes_consumed / p.bytes_total;
+      if (show_bar) {
+        if (!bar_) bar_ = std::make_unique<ProgressBar>(num_batches_);
+        bar_->Update(done);
+      } else if (args_.debug) {
+        for (; reported_ < done; ++reported_) PrintBatch(p.rows);
+      }
+    };
+  }
+  void Finish() {
+    if (bar_) bar_->Finish();
+    if (!args_.debug || args_.silent) return;
+    for (; num_batches_ > 0 && reported_ < num_batches_; ++reported_) PrintBatch(0);
+  }
+
+ private:
+  void PrintBatch(uint64_t rows) const {
+    std::fprintf(stderr, "Batch %llu/%llu done", static_cast<unsigned long long>(reported_ + 1),
+                 static_cast<unsigned long long>(num_batches_));
+    if (rows > 0) std::fprintf(stderr, " (%llu rows read)", static_cast<unsigned long long>(rows));
+    std::fputc('\n', stderr);
+  }
+  const ScanArgs& args_;
+  uint64_t num_batches_;
+  uint64_t reported_ = 0;
+  std::unique_ptr<ProgressBar> bar_;
+};
+
+void ReportCounts(const ScanArgs& args, const pipeline::ScanResult& result, const Log& log) {
+  log("Read " + std::to_string(result.rows_read) + " rows; " + std::to_string(result.rows_evaluated) +
+      " evaluated; " + std::to_string(result.hosts_evaluated) + " hosts");
+  if (result.bad_rows_skipped > 0 && !args.silent) {
+    std::fprintf(stderr, "Warning: skipped %llu rows that could not be parsed; the first: %s\n",
+                 static_cast<unsigned long long>(result.bad_rows_skipped), result.first_bad_row.c_str());
+  }
+  if (result.management_records_skipped > 0) {
+    log("Skipped " + std::to_string(result.management_records_skipped) +
+        " Argus management records (proto 'man'; not flows)");
+  }
+  if (result.invalid_addresses_skipped > 0) {
+    log("Skipped " + std::to_string(result.invalid_addresses_skipped) + " rows with invalid source addresses (-i)");
+  }
+  if (args.batch.kind == BatchSpec::Kind::kBatches && args.batch.NumBatches() >= result.rows_evaluated) {
+    throw core::UsageError("Invalid value for '-b' / '--batchify': " + args.batch.ToString() +
+                           "; the number of batches must be lower than the number of rows (" +
+                           std::to_string(result.rows_evaluated) + ")");
+  }
+}
+
+// Without an output file and with many hosts on a terminal: asks whether to
+// print them all; "no" asks for a file (opened under the same rules as OUTPUT_FILE).
+std::optional<report::OutputTarget> AskForFile(const ScanArgs& args, size_t num_hosts) {
+  if (args.silent || num_hosts <= kPromptAbove || args.yes || !isatty(STDIN_FILENO)) return std::nullopt;
+  if (AskYesNo(std::to_string(num_hosts) + " infected hosts were found. Do you want to print them all?")) {
+    return std::nullopt;
+  }
+  std::fprintf(stderr, "Path to the output file [output.csv]: ");
+  std::fflush(stderr);
+  std::string path = ReadAnswer();
+  if (path.empty()) path = "output.csv";
+  return report::OutputTarget::Open({path, false, false}, args.inputs);
+}
+
+void WriteResults(const ScanArgs& args, const std::vector<aggregate::HostResult>& infected, double threshold,
+                  const report::EvidenceIndex* evidence, const report::OutputTarget& target, const Log& log) {
+  const bool to_file = !args.output.empty();
+  if (args.jsonl) {
+    if (to_file || !args.silent) {
+      target.Write(
+          FormatJsonLines(infected, args.custom_model.empty() ? args.model : args.custom_model, threshold, evidence));
+    }
+    return;
+  }
+  std::optional<report::OutputTarget> asked;
+  if (!to_file) asked = AskForFile(args, infected.size());
+  if (to_file || asked) {
+    (asked ? *asked : target).Write(FormatCsv(infected, evidence));
+    log("Saved " + std::to_string(infected.size()) + " hosts to " + (asked ? asked->path() : target.path()));
+    return;
+  }
+  if (args.silent) return;
+  report::WriteStdout(infected.empty() ? std::string("No hosts were found to be infected.\n")
+                                       : FormatTable(infected, evidence));
+}
+
+// The behaviour stage's settings; nullopt with --detect model.
+struct Detection {
+  std::unique_ptr<filter::AddressFilter> home_net, safelist;
+  std::unique_ptr<detect::BehaviourTable> table;
+};
+
+Detection MakeDetection(const ScanArgs& args, int threads, const Log& log) {
+  Detection d;
+  if (args.detect == "model") return d;
+  detect::Options options;
+  options.window_seconds = args.window_seconds;
+  options.level = args.detect == "all" ? detect::Level::kAll : detect::Level::kDefault;
+  if (!args.home_net.empty()) {
+    d.home_net = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.home_net, "--home-net"));
+    options.home_net = d.home_net.get();
+  }
+  if (!args.safelist.empty()) {
+    d.safelist = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.safelist, "--safelist"));
+    options.safelist = d.safelist.get();
+  }
+  d.table = std::make_unique<detect::BehaviourTable>(options, threads);
+  log("Behaviour detection: " + args.detect + ", windows of " + PythonFloatRepr(args.window_seconds) + " s");
+  return d;
+}
+
+}  // namespace
+
+int RunScanCommand(const ScanArgs& args) {
+  if (!args.silent && !args.jsonl) report::WriteStdout(StartLine() + "\n\n");
+  Log log(args);
+  CheckInputs(args);
+  // Decided before reading: a run that may not write its output reads nothing.
+  const report::OutputTarget target =
+      report::OutputTarget::Open({args.output, args.output_explicit, args.force}, args.inputs);
+  std::unique_ptr<filter::AddressFilter> address_filter;
+  if (!args.ranges.empty()) {
+    address_filter = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.ranges));
+    log("Address filter: " + std::to_string(address_filter->num_entries()) + " entries");
+  }
+  std::unique_ptr<models::Model> model = LoadModel(args, log);
 
   pipeline::ScanOptions options;
-  options.input = args.input;
+  options.inputs = args.inputs;
   options.type = args.type;
   options.reader.skip_bad_rows = args.skip_bad_rows;
   options.reader.sheet = args.sheet;
@@ -105,90 +245,24 @@ int RunScanCommand(const ScanArgs& args) {
   options.min_score = threshold;
   options.min_count = args.min_count > 0 ? static_cast<uint64_t>(args.min_count) : 0;
   options.on_columns = [&](const std::string& text) { log("Columns: " + text); };
-  log("Reading " + args.input + (args.type ? std::string(" as ") + io::InputTypeName(*args.type) : "") + " with " +
-      std::to_string(options.threads) + " thread(s)");
-
-  // Batches: progress is measured in bytes of input, shown as batches done.
-  const uint64_t num_batches = args.batch.NumBatches();
-  std::unique_ptr<ProgressBar> bar;
-  uint64_t batches_reported = 0;
-  if (num_batches > 0 && !quiet) {
-    const bool show_bar = !args.verbose && isatty(STDERR_FILENO);
-    options.on_progress = [&, show_bar](const pipeline::ScanProgress& p) {
-      if (p.bytes_total == 0) return;
-      uint64_t done = num_batches * p.bytes_consumed / p.bytes_total;
-      if (show_bar) {
-        if (!bar) bar = std::make_unique<ProgressBar>(num_batches);
-        bar->Update(done);
-      } else if (args.debug) {
-        for (; batches_reported < done; ++batches_reported) {
-          std::fprintf(stderr, "Batch %llu/%llu done (%llu rows read)\n",
-                       static_cast<unsigned long long>(batches_reported + 1),
-                       static_cast<unsigned long long>(num_batches), static_cast<unsigned long long>(p.rows));
-        }
-      }
-    };
-  }
+  Detection detection = MakeDetection(args, options.threads, log);
+  options.behaviour = detection.table.get();
+  log("Reading " + JoinInputs(args.inputs) + (args.type ? std::string(" as ") + io::InputTypeName(*args.type) : "") +
+      " with " + std::to_string(options.threads) + " thread(s)");
+  BatchProgress progress(args);
+  progress.Install(options);
 
   pipeline::ScanResult result = pipeline::RunScan(options);
-  if (bar) bar->Finish();
-  if (args.debug && !quiet) {
-    for (; num_batches > 0 && batches_reported < num_batches; ++batches_reported) {
-      std::fprintf(stderr, "Batch %llu/%llu done\n", static_cast<unsigned long long>(batches_reported + 1),
-                   static_cast<unsigned long long>(num_batches));
-    }
-  }
-  log("Read " + std::to_string(result.rows_read) + " rows; " + std::to_string(result.rows_evaluated) +
-      " evaluated; " + std::to_string(result.hosts_evaluated) + " hosts");
-  if (result.bad_rows_skipped > 0 && !quiet) {
-    std::fprintf(stderr, "Warning: skipped %llu rows that could not be parsed; the first: %s\n",
-                 static_cast<unsigned long long>(result.bad_rows_skipped), result.first_bad_row.c_str());
-  }
-  if (result.management_records_skipped > 0) {
-    log("Skipped " + std::to_string(result.management_records_skipped) +
-        " Argus management records (proto 'man'; not flows)");
-  }
-  if (result.invalid_addresses_skipped > 0) {
-    log("Skipped " + std::to_string(result.invalid_addresses_skipped) + " rows with invalid source addresses (-i)");
-  }
-  if (args.batch.kind == BatchSpec::Kind::kBatches && num_batches >= result.rows_evaluated) {
-    throw core::UsageError("Invalid value for '-b' / '--batchify': " + args.batch.ToString() +
-                           "; the number of batches must be lower than the number of rows (" +
-                           std::to_string(result.rows_evaluated) + ")");
-  }
-
-  auto infected = aggregate::SelectInfected(std::move(result.hosts), threshold, args.min_count);
-  log("Found " + std::to_string(infected.size()) + " infected hosts");
-
-  if (args.jsonl) {
-    std::string lines = FormatJsonLines(infected, args.custom_model.empty() ? args.model : args.custom_model, threshold);
-    if (!args.output.empty()) {
-      WriteFileAtomically(args.output, lines);
-    } else if (!quiet) {
-      std::fputs(lines.c_str(), stdout);
-    }
-    return 0;
-  }
-  std::string output_path = args.output;
-  if (output_path.empty() && !quiet && infected.size() > kPromptAbove && !args.yes && isatty(STDIN_FILENO)) {
-    if (!AskYesNo(std::to_string(infected.size()) + " infected hosts were found. Do you want to print them all?")) {
-      std::fprintf(stderr, "Path to the output file [output.csv]: ");
-      std::fflush(stderr);
-      output_path = ReadAnswer();
-      if (output_path.empty()) output_path = "output.csv";
-    }
-  }
-  if (!output_path.empty()) {
-    WriteFileAtomically(output_path, FormatCsv(infected));
-    log("Saved " + std::to_string(infected.size()) + " hosts to " + output_path);
-    return 0;
-  }
-  if (quiet) return 0;
-  if (infected.empty()) {
-    std::printf("No hosts were found to be infected.\n");
-  } else {
-    std::fputs(FormatTable(infected).c_str(), stdout);
-  }
+  progress.Finish();
+  ReportCounts(args, result, log);
+  for (const auto& note : result.behaviour_notes) log("Detectors: " + note);
+  std::unordered_set<std::string> flagged;
+  for (const auto& host : result.behaviour) flagged.insert(host.host);
+  auto infected = aggregate::SelectInfected(std::move(result.hosts), threshold, args.min_count, &flagged);
+  log("Found " + std::to_string(infected.size()) + " infected hosts (" + std::to_string(flagged.size()) +
+      " with behaviour evidence)");
+  const report::EvidenceIndex evidence = report::IndexEvidence(result.behaviour);
+  WriteResults(args, infected, threshold, detection.table ? &evidence : nullptr, target, log);
   return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli/input_spec.h"
 #include "cli/output.h"
+#include "report/output_target.h"
 #include "cli/subcommand.h"
 #include "core/error.h"
 #include "filter/address_filter.h"
@@ -187,6 +188,11 @@ int RunTrainCommand(int argc, char** argv) {
     excluded_keys.insert(keys.begin(), keys.end());
   }
   if (!exclude_files.empty()) label_options.exclude = &excluded_keys;
+  // The model file is checked before reading: never an input, its folder writable.
+  std::vector<std::string> input_paths;
+  for (const auto& spec : inputs) input_paths.push_back(ParseInputSpec(spec, "train").path);
+  input_paths.insert(input_paths.end(), exclude_files.begin(), exclude_files.end());
+  const report::OutputTarget target = report::OutputTarget::Open({output, true, true, "model file"}, input_paths);
   pipeline::LabelledFlows data;
   for (const auto& spec : inputs) {
     // FILE#label=0|1: one label for every row of this file; FILE#infected=A,B:
@@ -222,7 +228,7 @@ int RunTrainCommand(int argc, char** argv) {
       if (!quiet) std::fprintf(stderr, "[%6.1fs] %s\n", elapsed(), line.c_str());
     });
     std::string bytes = models::SerializeModel(*model);
-    WriteFileAtomically(output, bytes);
+    target.Write(bytes);
     if (!quiet) {
       std::fprintf(stderr, "[%6.1fs] wrote %s: svm, %zu components, %zu bytes\n", elapsed(), output.c_str(),
                    model->n_components(), bytes.size());
@@ -243,7 +249,7 @@ int RunTrainCommand(int argc, char** argv) {
   });
   if (tty) std::fputc('\n', stderr);
   std::string bytes = models::SerializeModel(*forest);
-  WriteFileAtomically(output, bytes);
+  target.Write(bytes);
   if (!quiet) {
     std::fprintf(stderr, "[%6.1fs] wrote %s: %zu trees, %zu nodes, %zu bytes\n", elapsed(), output.c_str(),
                  forest->n_trees(), forest->n_nodes(), bytes.size());

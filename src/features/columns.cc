@@ -31,6 +31,35 @@ const std::array<std::vector<std::string>, kNumInputColumns>& ColumnAliases() {
   return kAliases;
 }
 
+const std::array<std::vector<std::string>, kNumExtraColumns>& ExtraColumnAliases() {
+  static const std::array<std::vector<std::string>, kNumExtraColumns> kAliases{{
+      {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr", "id.resp_h", "da", "dest_ip"},
+      {"starttime", "stime", "ts", "start", "timestamp", "firstseen", "first_seen"},
+      {"totpkts", "pkts", "packets", "totalpackets", "tpkts"},
+      {},  // the second packets column comes from a pair (PacketsPairs)
+  }};
+  return kAliases;
+}
+
+std::vector<int> ColumnResolution::Projection(bool extras) const {
+  std::vector<int> out(column_index.begin(), column_index.end());
+  if (totbytes_second >= 0) out.push_back(totbytes_second);
+  if (extras) {
+    for (int index : extra_index) {
+      if (index >= 0) out.push_back(index);
+    }
+  }
+  return out;
+}
+
+int ColumnResolution::ExtraSlot(Extra extra) const {
+  const int e = static_cast<int>(extra);
+  if (extra_index[e] < 0) return -1;
+  int slot = kNumInputColumns + (totbytes_second >= 0 ? 1 : 0);
+  for (int i = 0; i < e; ++i) slot += extra_index[i] >= 0 ? 1 : 0;
+  return slot;
+}
+
 const std::vector<TotalBytesPair>& TotalBytesPairs() {
   static const std::vector<TotalBytesPair> kPairs{{"orig_ip_bytes", "resp_ip_bytes"}, {"ibyt", "obyt"}};
   return kPairs;
@@ -47,6 +76,29 @@ int FindColumn(const std::vector<std::string>& normalized, const std::vector<std
     if (it != normalized.end()) return static_cast<int>(it - normalized.begin());
   }
   return -1;
+}
+
+// Packet counts per direction that together make the flow's packets.
+constexpr TotalBytesPair kPacketsPairs[] = {{"orig_pkts", "resp_pkts"}, {"ipkt", "opkt"}};
+
+void ResolveExtras(const io::Schema& schema, const std::vector<std::string>& normalized, ColumnResolution& out) {
+  const auto& aliases = ExtraColumnAliases();
+  for (int e = 0; e < static_cast<int>(Extra::kPktsSecond); ++e) out.extra_index[e] = FindColumn(normalized, aliases[e]);
+  const int pkts = static_cast<int>(Extra::kPkts);
+  if (out.extra_index[pkts] < 0) {
+    for (const auto& pair : kPacketsPairs) {
+      int first = FindColumn(normalized, {pair.first});
+      int second = FindColumn(normalized, {pair.second});
+      if (first >= 0 && second >= 0) {
+        out.extra_index[pkts] = first;
+        out.extra_index[static_cast<int>(Extra::kPktsSecond)] = second;
+        break;
+      }
+    }
+  }
+  for (int e = 0; e < kNumExtraColumns; ++e) {
+    if (out.extra_index[e] >= 0) out.extra_names[e] = schema.names[out.extra_index[e]];
+  }
 }
 
 }  // namespace
@@ -100,6 +152,7 @@ ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& sou
       missing += ")";
     }
   }
+  ResolveExtras(schema, normalized, resolution);
   if (num_missing > 0) {
     throw core::InputError(source_name + ": missing required column" + (num_missing > 1 ? "s: " : ": ") + missing +
                            "; names are compared lower-cased with spaces removed");

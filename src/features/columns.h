@@ -13,6 +13,9 @@ namespace botrecon::features {
 // Lower-cases and removes spaces: how column names are compared.
 std::string NormalizeName(std::string_view name);
 
+// Accepted names of the optional columns, in Extra order.
+const std::array<std::vector<std::string>, kNumExtraColumns>& ExtraColumnAliases();
+
 // Accepted names per feature (first is canonical), in Feature order: the
 // spec's aliases, then the names of other flow tools (Zeek conn.log, nfdump
 // CSV), tried after them.
@@ -34,13 +37,15 @@ struct ColumnResolution {
   // column_index[kTotBytes]); -1 otherwise.
   int totbytes_second = -1;
   std::string totbytes_second_name;
+  // Optional columns the behaviour detectors use (destination, start time,
+  // packets): index into Schema::names, or -1 when the capture lacks them.
+  std::array<int, kNumExtraColumns> extra_index{-1, -1, -1, -1};
+  std::array<std::string, kNumExtraColumns> extra_names;
   // The columns a reader must project, in Feature order, then the second
-  // total-bytes column if any. Later stages may append their own after these.
-  std::vector<int> Projection() const {
-    std::vector<int> out(column_index.begin(), column_index.end());
-    if (totbytes_second >= 0) out.push_back(totbytes_second);
-    return out;
-  }
+  // total-bytes column if any, then (with `extras`) the optional columns found.
+  std::vector<int> Projection(bool extras = false) const;
+  // Where an optional column sits in a batch projected with Projection(true); -1 if absent.
+  int ExtraSlot(Extra extra) const;
 };
 
 // Resolves the columns of `schema`. Throws core::InputError naming every

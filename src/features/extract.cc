@@ -143,7 +143,7 @@ void FeatureExtractor::Fail(const core::ColumnBatch& batch, size_t row, Feature 
 void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, uint64_t& skipped,
                                std::string& first_reason) const {
   const size_t n = batch.num_rows;
-  out.Resize(n);
+  out.Resize(n, extras_);
   for (size_t r = 0; r < n; ++r) {
     out.line[r] = r < batch.lines.size() ? batch.lines[r] : 0;
     out.row[r] = batch.first_row + r + 1;
@@ -247,6 +247,106 @@ void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, u
     }
   }
   for (size_t r = 0; r < n; ++r) out.bps[r] = BitsPerSecond(out.totbytes[r], out.dur[r]);
+  if (extras_) ExtractExtras(batch, out);
+}
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// Reads exactly `width` digits at `pos`.
+bool Digits(std::string_view s, size_t pos, size_t width, unsigned& out) {
+  if (pos + width > s.size()) return false;
+  out = 0;
+  for (size_t i = pos; i < pos + width; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + static_cast<unsigned>(s[i] - '0');
+  }
+  return true;
+}
+
+double ParseDateTime(std::string_view s) {
+  unsigned y, mo, d, h, mi, sec;
+  if (!Digits(s, 0, 4, y) || (s.size() > 4 && s[4] != '/' && s[4] != '-') || !Digits(s, 5, 2, mo) ||
+      (s.size() > 7 && s[7] != s[4]) || !Digits(s, 8, 2, d)) {
+    return NAN;
+  }
+  if (s.size() == 10) return static_cast<double>(DaysFromCivil(y, mo, d)) * 86400.0;
+  if (s.size() < 19 || (s[10] != ' ' && s[10] != 'T') || !Digits(s, 11, 2, h) || s[13] != ':' ||
+      !Digits(s, 14, 2, mi) || s[16] != ':' || !Digits(s, 17, 2, sec)) {
+    return NAN;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return NAN;
+  double fraction = 0;
+  std::string_view rest = s.substr(19);
+  if (!rest.empty() && rest.back() == 'Z') rest.remove_suffix(1);
+  if (!rest.empty()) {
+    if (rest.front() != '.' || !ParseDouble(std::string("0") + std::string(rest), fraction)) return NAN;
+  }
+  return static_cast<double>(DaysFromCivil(y, mo, d)) * 86400.0 + h * 3600.0 + mi * 60.0 + sec + fraction;
+}
+
+}  // namespace
+
+double ParseTimestamp(std::string_view text) {
+  text = Trim(text);
+  if (text.empty() || IsNanText(text)) return NAN;
+  double value;
+  if (text.size() >= 5 && text[4] >= '0' && text[4] <= '9' && ParseDouble(text, value)) return value;
+  return ParseDateTime(text);
+}
+
+void FeatureExtractor::ExtractExtras(const core::ColumnBatch& batch, FlowBatch& out) const {
+  const size_t n = batch.num_rows;
+  const int dst_slot = resolution_.ExtraSlot(Extra::kDstAddr);
+  const int start_slot = resolution_.ExtraSlot(Extra::kStartTime);
+  const int pkts_slot = resolution_.ExtraSlot(Extra::kPkts);
+  const int pkts2_slot = resolution_.ExtraSlot(Extra::kPktsSecond);
+  out.has_dstaddr = dst_slot >= 0;
+  out.has_start = start_slot >= 0;
+  out.has_pkts = pkts_slot >= 0;
+  // A number as written, or kMissing when it is not a number >= 0: these
+  // columns only inform the detectors, so a bad cell is missing, not an error.
+  auto number = [&](int slot, size_t r) {
+    const core::Column& col = batch.columns[slot];
+    double v = kMissing;
+    if (col.type == core::ColumnType::kString) {
+      if (!ParseNonNegative(col.strings[r], v)) v = kMissing;
+    } else if (std::isfinite(col.numbers[r]) && col.numbers[r] >= 0) {
+      v = col.numbers[r];
+    }
+    return v;
+  };
+  for (size_t r = 0; r < n; ++r) {
+    if (dst_slot >= 0) {
+      const core::Column& col = batch.columns[dst_slot];
+      out.dstaddr[r] = col.type == core::ColumnType::kString ? Trim(col.strings[r]) : std::string_view{};
+    }
+    if (start_slot >= 0) {
+      const core::Column& col = batch.columns[start_slot];
+      out.start[r] = col.type == core::ColumnType::kString ? ParseTimestamp(col.strings[r]) : col.numbers[r];
+    } else {
+      out.start[r] = NAN;
+    }
+    if (pkts_slot >= 0) {
+      double p = number(pkts_slot, r);
+      if (pkts2_slot >= 0 && p != kMissing) {
+        double second = number(pkts2_slot, r);
+        p = second == kMissing ? kMissing : p + second;
+      }
+      out.pkts[r] = p;
+    } else {
+      out.pkts[r] = kMissing;
+    }
+  }
 }
 
 }  // namespace botrecon::features

@@ -16,11 +16,21 @@ bool ParsePort(std::string_view text, double& out);
 // Parses a non-negative number ("", "nan" give kMissing). Returns false if invalid.
 bool ParseNonNegative(std::string_view text, double& out);
 
+// Parses a flow start time: epoch seconds ("1313431402.17637") or a date and
+// time "2011/08/16 10:01:46.972101", "2011-08-16 10:01:46", "2011-08-16T10:01:46.5Z"
+// (read as UTC). Returns NaN for empty or unparseable text.
+double ParseTimestamp(std::string_view text);
+
 // Converts projected batches (columns in Feature order) into FlowBatches.
 class FeatureExtractor {
  public:
-  FeatureExtractor(ColumnResolution resolution, std::string source_name, bool skip_bad_rows)
-      : resolution_(std::move(resolution)), source_name_(std::move(source_name)), skip_bad_rows_(skip_bad_rows) {}
+  // `extras`: batches were projected with Projection(true) and the optional
+  // columns (destination, start time, packets) are read too.
+  FeatureExtractor(ColumnResolution resolution, std::string source_name, bool skip_bad_rows, bool extras = false)
+      : resolution_(std::move(resolution)),
+        source_name_(std::move(source_name)),
+        skip_bad_rows_(skip_bad_rows),
+        extras_(extras) {}
 
   // Fills `out` from `batch`. A value that cannot be parsed throws
   // core::InputError naming file, line/row, column and value — or, with
@@ -35,9 +45,12 @@ class FeatureExtractor {
   void Fail(const core::ColumnBatch& batch, size_t row, Feature feature, std::string_view value,
             const char* expected, FlowBatch& out, uint64_t& skipped, std::string& first_reason) const;
 
+  void ExtractExtras(const core::ColumnBatch& batch, FlowBatch& out) const;
+
   ColumnResolution resolution_;
   std::string source_name_;
   bool skip_bad_rows_;
+  bool extras_;
 };
 
 }  // namespace botrecon::features

@@ -2,7 +2,7 @@
 
 namespace botrecon::features {
 
-void FlowBatch::Resize(size_t n) {
+void FlowBatch::Resize(size_t n, bool extras) {
   num_rows = n;
   srcaddr.resize(n);
   proto.resize(n);
@@ -13,6 +13,11 @@ void FlowBatch::Resize(size_t n) {
   totbytes.resize(n);
   srcbytes.resize(n);
   bps.resize(n);
+  if (extras) {
+    dstaddr.resize(n);
+    start.resize(n);
+    pkts.resize(n);
+  }
   keep.assign(n, 1);
   management_records = 0;
   line.resize(n);

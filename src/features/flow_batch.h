@@ -16,6 +16,12 @@ inline constexpr double kMissing = -1.0;
 enum class Feature : int { kSrcAddr = 0, kProto, kDport, kSport, kState, kDur, kTotBytes, kSrcBytes };
 inline constexpr int kNumInputColumns = 8;
 
+// Optional columns, read only when behaviour detection is on. Packets may be
+// the sum of two columns (Zeek orig_pkts + resp_pkts, nfdump ipkt + opkt):
+// kPktsSecond is then the second one.
+enum class Extra : int { kDstAddr = 0, kStartTime, kPkts, kPktsSecond };
+inline constexpr int kNumExtraColumns = 4;
+
 // Features of one batch of flows, struct-of-arrays. String views point into
 // the ColumnBatch they were derived from, which must outlive this.
 struct FlowBatch {
@@ -29,6 +35,11 @@ struct FlowBatch {
   // Bits per second: totbytes * 8 / dur. Zero when dur is 0 or either input is
   // missing (a one-packet flow has no rate).
   std::vector<double> bps;
+  // Optional fields (filled only when the extractor reads extras; else empty).
+  std::vector<std::string_view> dstaddr;  // trimmed, as written
+  std::vector<double> start;              // epoch seconds, NaN when missing or unparseable
+  std::vector<double> pkts;               // >= 0 or kMissing
+  bool has_dstaddr = false, has_start = false, has_pkts = false;
   // 1 = row takes part; 0 = skipped (a bad row under --skip-bad-rows, an
   // Argus management record, or excluded by the address filter).
   std::vector<uint8_t> keep;
@@ -42,7 +53,7 @@ struct FlowBatch {
   // Owns text made while extracting (lower-cased protocols, numbers as text).
   std::deque<std::string> lower_arena;
 
-  void Resize(size_t n);
+  void Resize(size_t n, bool extras = false);
 };
 
 // Bits per second as defined above; the one definition training and scoring share.

@@ -4,6 +4,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "features/columns.h"
@@ -21,6 +22,25 @@ struct SharedState {
   std::atomic<uint64_t> rows_read{0}, rows_evaluated{0}, bad_rows{0}, invalid_addresses{0}, management{0};
   std::string first_bad_row;
 };
+
+// The fields of `flows` the behaviour detectors read; absent ones stay empty.
+detect::FlowColumns BehaviourView(const features::FlowBatch& flows) {
+  detect::FlowColumns view;
+  view.n = flows.num_rows;
+  view.keep = flows.keep;
+  view.src = flows.srcaddr;
+  if (flows.has_dstaddr) view.dst = flows.dstaddr;
+  view.proto = flows.proto;
+  view.state = flows.state;
+  if (flows.has_start) view.start = flows.start;
+  view.sport = flows.sport;
+  view.dport = flows.dport;
+  view.dur = flows.dur;
+  if (flows.has_pkts) view.pkts = flows.pkts;
+  view.totbytes = flows.totbytes;
+  view.srcbytes = flows.srcbytes;
+  return view;
+}
 
 void Worker(io::Reader& reader, const features::FeatureExtractor& extractor, const ScanOptions& options,
             aggregate::ShardedAggregator& hosts, SharedState& state) {
@@ -67,6 +87,7 @@ void Worker(io::Reader& reader, const features::FeatureExtractor& extractor, con
       if (evaluated > 0) {
         options.model->Score(flows, scores);
         hosts.AddBatch(flows.srcaddr, scores, flows.keep);
+        if (options.behaviour != nullptr) options.behaviour->Observe(BehaviourView(flows));
       }
       // Rows skipped by the extractor are not "read" rows.
       uint64_t extract_bad = bad - batch.skipped_rows;
@@ -94,11 +115,14 @@ void Worker(io::Reader& reader, const features::FeatureExtractor& extractor, con
 
 }  // namespace
 
-ScanResult RunScan(const ScanOptions& options) {
-  if (options.model == nullptr) throw core::InternalError("RunScan without a model");
+namespace {
+
+// Reads one input into `hosts`, on options.threads threads.
+void ScanInput(const std::string& input, const ScanOptions& options, aggregate::ShardedAggregator& hosts,
+               SharedState& state) {
   io::ReaderOptions reader_options = options.reader;
   if (!reader_options.is_header) reader_options.is_header = features::LooksLikeHeader;
-  auto reader = io::OpenReader(options.input, options.type, reader_options);
+  auto reader = io::OpenReader(input, options.type, reader_options);
   features::ColumnResolution resolution = features::ResolveColumns(reader->schema(), reader->source_name());
   if (options.on_columns) {
     std::string text;
@@ -111,12 +135,10 @@ ScanResult RunScan(const ScanOptions& options) {
     }
     options.on_columns(text);
   }
-  reader->SetProjection(resolution.Projection());
-  features::FeatureExtractor extractor(resolution, reader->source_name(), options.reader.skip_bad_rows);
-
+  const bool extras = options.behaviour != nullptr;
+  reader->SetProjection(resolution.Projection(extras));
+  features::FeatureExtractor extractor(resolution, reader->source_name(), options.reader.skip_bad_rows, extras);
   const int threads = std::max(1, options.threads);
-  aggregate::ShardedAggregator hosts(threads);
-  SharedState state;
   std::vector<std::thread> workers;
   for (int t = 1; t < threads; ++t) {
     workers.emplace_back(Worker, std::ref(*reader), std::cref(extractor), std::cref(options), std::ref(hosts),
@@ -125,9 +147,24 @@ ScanResult RunScan(const ScanOptions& options) {
   Worker(*reader, extractor, options, hosts, state);
   for (auto& w : workers) w.join();
   if (state.error) std::rethrow_exception(state.error);
+}
+
+}  // namespace
+
+ScanResult RunScan(const ScanOptions& options) {
+  if (options.model == nullptr) throw core::InternalError("RunScan without a model");
+  aggregate::ShardedAggregator hosts(std::max(1, options.threads));
+  SharedState state;
+  for (const auto& input : options.inputs) ScanInput(input, options, hosts, state);
 
   ScanResult result;
-  result.hosts = hosts.Collect(options.min_score, options.min_count);
+  std::unordered_set<std::string> flagged;
+  if (options.behaviour != nullptr) {
+    result.behaviour = options.behaviour->Finish();
+    result.behaviour_notes = options.behaviour->Notes();
+    for (const auto& host : result.behaviour) flagged.insert(host.host);
+  }
+  result.hosts = hosts.Collect(options.min_score, options.min_count, &flagged);
   result.hosts_evaluated = hosts.size();
   result.rows_read = state.rows_read;
   result.rows_evaluated = state.rows_evaluated;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aggregate/host_aggregator.h"
+#include "detect/behaviour.h"
 #include "filter/address_filter.h"
 #include "io/reader.h"
 #include "models/model.h"
@@ -22,7 +23,7 @@ struct ScanProgress {
 };
 
 struct ScanOptions {
-  std::string input;  // path, "-" = stdin
+  std::vector<std::string> inputs;  // paths ("-" = stdin), read one after the other into one host table
   std::optional<io::InputType> type;
   io::ReaderOptions reader;
   const models::Model* model = nullptr;
@@ -31,6 +32,9 @@ struct ScanOptions {
   // With a filter: skip rows whose source address is not an IP address
   // instead of failing.
   bool ignore_invalid_addresses = false;
+  // Behaviour detection beside the model (nullptr: model only). The scan
+  // observes every kept flow into it and returns its findings.
+  detect::BehaviourTable* behaviour = nullptr;
   int threads = 1;
   // Only hosts with at least this many flows and this mean score are returned
   // (the scan's report); the defaults return every evaluated host.
@@ -43,7 +47,11 @@ struct ScanOptions {
 };
 
 struct ScanResult {
-  std::vector<aggregate::HostResult> hosts;  // evaluated hosts passing min_score/min_count, unsorted
+  // Evaluated hosts passing min_score/min_count, and every host with
+  // behaviour evidence, unsorted.
+  std::vector<aggregate::HostResult> hosts;
+  std::vector<detect::HostBehaviour> behaviour;  // hosts with evidence, sorted by host
+  std::vector<std::string> behaviour_notes;      // detectors that could not run, and why
   uint64_t hosts_evaluated = 0;             // all evaluated hosts
   uint64_t rows_read = 0;       // data rows read (not counting skipped bad rows)
   uint64_t rows_evaluated = 0;  // rows that passed the address filter

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "core/error.h"
 
 namespace botrecon::cli {
@@ -39,15 +37,6 @@ TEST(FormatCsv, MatchesPandasToCsv) {
   EXPECT_EQ(FormatCsv({{"147.32.84.165", 0.9123456789, 120}, {"10.0.0.1", 0.5, 3}, {"1.2.3.4", 1.0, 10000}}),
             ",Host,Mean Score,Flow Count\n0,147.32.84.165,0.9123456789,120\n1,10.0.0.1,0.5,3\n2,1.2.3.4,1.0,10000\n");
   EXPECT_EQ(FormatCsv({}), ",Host,Mean Score,Flow Count\n");
-}
-
-TEST(WriteFileAtomically, WritesAndFailsCleanly) {
-  std::string path = testing::TempDir() + "/atomic_out.csv";
-  WriteFileAtomically(path, "hello\n");
-  std::ifstream in(path);
-  std::string content((std::istreambuf_iterator<char>(in)), {});
-  EXPECT_EQ(content, "hello\n");
-  EXPECT_THROW(WriteFileAtomically("/nonexistent-dir/x.csv", "x"), core::IoError);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ std::vector<aggregate::HostResult> Sorted(std::vector<aggregate::HostResult> hos
 TEST(Scan, SameResultWhateverThreadsAndBatchSize) {
   auto model = models::LoadBuiltinModel("rforest");
   ScanOptions base;
-  base.input = kTestCsv;
+  base.inputs = {kTestCsv};
   base.model = model.get();
   base.threads = 1;
   ScanResult reference = RunScan(base);
@@ -49,7 +49,7 @@ TEST(Scan, AddressFilterAndInvalidAddresses) {
   auto model = models::LoadBuiltinModel("rforest");
   auto filter = filter::AddressFilter::FromEntries({"147.32.84.0/24"});
   ScanOptions options;
-  options.input = std::string(BOTRECON_SHARED_DATA) + "/original-tests/filter.csv";
+  options.inputs = {std::string(BOTRECON_SHARED_DATA) + "/original-tests/filter.csv"};
   options.model = model.get();
   options.address_filter = &filter;
   ScanResult result = RunScan(options);
@@ -68,7 +68,7 @@ TEST(Scan, ErrorsFromWorkerThreadsReachTheCaller) {
   }
   auto model = models::LoadBuiltinModel("rforest");
   ScanOptions options;
-  options.input = path;
+  options.inputs = {path};
   options.model = model.get();
   options.threads = 4;
   options.reader.max_batch_rows = 1000;
