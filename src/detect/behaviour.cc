@@ -168,9 +168,9 @@ void BehaviourTable::Observe(const FlowColumns& flows) {
 void BehaviourTable::Merge(const BehaviourTable& other) {
   tables_->fields.fetch_or(other.tables_->fields.load());
   for (const HostShard& theirs : other.tables_->shards) {
-    for (const auto& [address, host] : theirs.ips) {
+    theirs.ips.ForEach([&](const core::IpAddress& address, const HostState& host) {
       tables_->shards[tables_->ShardOf(HashAddress(address.bytes, address.is_v4))].ips[address].Merge(host);
-    }
+    });
     for (const auto& [name, host] : theirs.names) {
       NamedHost(tables_->shards[tables_->ShardOf(HashBytes(name, 1))], name).Merge(host);
     }
@@ -248,10 +248,10 @@ std::vector<HostBehaviour> BehaviourTable::Finish() const {
   std::vector<HostBehaviour> names;
   if (detectors.empty()) return names;
   for (const HostShard& shard : tables_->shards) {
-    for (const auto& [address, host] : shard.ips) {
+    shard.ips.ForEach([&](const core::IpAddress& address, const HostState& host) {
       auto evidence = HostEvidence(host, detectors, capture, options_.window_seconds, IsHome(address, options_.home_net));
       if (!evidence.empty()) ips.emplace_back(address, MakeBehaviour(core::FormatIpAddress(address), host, std::move(evidence)));
-    }
+    });
     for (const auto& [name, host] : shard.names) {
       auto evidence = HostEvidence(host, detectors, capture, options_.window_seconds, false);
       if (!evidence.empty()) names.push_back(MakeBehaviour(name, host, std::move(evidence)));
@@ -334,14 +334,16 @@ size_t BehaviourTable::MemoryBytes() const {
   constexpr size_t kNodeOverhead = 2 * sizeof(void*) + sizeof(size_t);  // node link, cached hash, bucket slot
   size_t bytes = 0;
   for (const HostShard& shard : tables_->shards) {
-    for (const auto* map : {&shard.ips}) bytes += map->bucket_count() * sizeof(void*);
+    bytes += shard.ips.MemoryBytes() + shard.names.bucket_count() * sizeof(void*);
     auto host_bytes = [&](const HostState& host) {
-      bytes += kNodeOverhead + sizeof(core::IpAddress) + sizeof(HostState) +
-               (host.windows.capacity() - host.windows.size()) * sizeof(WindowState);
+      bytes += (host.windows.capacity() - host.windows.size()) * sizeof(WindowState);
       for (const WindowState& window : host.windows) bytes += window.MemoryBytes();
     };
-    for (const auto& [address, host] : shard.ips) host_bytes(host);
-    for (const auto& [name, host] : shard.names) host_bytes(host), bytes += name.capacity();
+    shard.ips.ForEach([&](const core::IpAddress&, const HostState& host) { host_bytes(host); });
+    for (const auto& [name, host] : shard.names) {
+      host_bytes(host);
+      bytes += kNodeOverhead + sizeof(std::string) + name.capacity() + sizeof(HostState);
+    }
   }
   for (const SourceShard& shard : tables_->source_shards) {
     bytes += shard.sources.size() * (kNodeOverhead + sizeof(uint64_t) + sizeof(SourceSet)) +

@@ -46,7 +46,7 @@ std::string BehaviourTable::Serialize() const {
   std::vector<std::pair<std::string_view, const HostState*>> names;
   std::vector<std::pair<uint64_t, SourceSet>> sources;
   for (const HostShard& shard : tables_->shards) {
-    for (const auto& [address, host] : shard.ips) ips.emplace_back(address, &host);
+    shard.ips.ForEach([&](const core::IpAddress& address, const HostState& host) { ips.emplace_back(address, &host); });
     for (const auto& [name, host] : shard.names) names.emplace_back(name, &host);
   }
   for (const SourceShard& shard : tables_->source_shards) sources.insert(sources.end(), shard.sources.begin(), shard.sources.end());

@@ -32,9 +32,36 @@ struct NameHash {
   size_t operator()(std::string_view name) const noexcept { return HashBytes(name, 1); }
 };
 
+// Hosts by address: open addressing with linear probing, the HostState stored
+// in the slot (no node allocation, one cache miss per lookup).
+class FlatHostMap {
+ public:
+  HostState& operator[](const core::IpAddress& address);
+  const HostState* find(const core::IpAddress& address) const;
+  size_t size() const { return size_; }
+  size_t MemoryBytes() const { return slots_.capacity() * (sizeof(Slot) + 1); }
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (size_t idx = 0; idx < slots_.size(); ++idx) {
+      if (used_[idx]) fn(slots_[idx].address, slots_[idx].host);
+    }
+  }
+
+ private:
+  struct Slot {
+    core::IpAddress address;
+    HostState host;
+  };
+  size_t Probe(const core::IpAddress& address) const;  // slot of address, or the empty slot to use
+  void Grow();
+  std::vector<Slot> slots_;
+  std::vector<uint8_t> used_;
+  size_t size_ = 0;
+};
+
 struct HostShard {
   std::mutex mutex;
-  std::unordered_map<core::IpAddress, HostState, IpKeyHash> ips;
+  FlatHostMap ips;
   std::unordered_map<std::string, HostState, NameHash, std::equal_to<>> names;
 };
 

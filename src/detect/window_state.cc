@@ -147,19 +147,82 @@ void WindowState::AddFailed(const FlowFacts& flow, const Example& example) {
   // streaming, VoIP or P2P (p2p-fanout), not a scan.
   bool scan_proto = flow.proto == Proto::kTcp || (flow.proto == Proto::kUdp && flow.dport < 1024);
   if (flow.dport < 0 || !scan_proto) return;
-  if (!scan) scan = std::make_unique<ScanState>();
   uint64_t port_hash = Mix64(static_cast<uint64_t>(flow.dport) + 1);
-  uint64_t pair = HashPair(flow.dst_hash, port_hash);
+  AddScanPair(FailedPair{HashPair(flow.dst_hash, port_hash), flow.dst_hash, flow.dst, flow.dport, flow.dst_ip});
+}
+
+void WindowState::AddScanPair(const FailedPair& pair) {
+  if (scan) {
+    AddToScan(pair);
+    return;
+  }
+  auto it = std::lower_bound(pending.begin(), pending.end(), pair.pair_hash,
+                             [](const FailedPair& entry, uint64_t hash) { return entry.pair_hash < hash; });
+  if (it != pending.end() && it->pair_hash == pair.pair_hash) return;
+  pending.insert(it, pair);
+  if (pending.size() <= kMaxPending) return;
+  scan = std::make_unique<ScanState>();
+  for (const FailedPair& entry : pending) AddToScan(entry);
+  std::vector<FailedPair>().swap(pending);
+}
+
+void WindowState::AddToScan(const FailedPair& pair) {
+  uint64_t port_hash = Mix64(static_cast<uint64_t>(pair.port) + 1);
   ScanBucket& by_port = scan->by_port[port_hash & (ScanState::kBuckets - 1)];
-  by_port.pairs.Add(pair);
+  by_port.pairs.Add(pair.pair_hash);
   by_port.keys.Add(port_hash);
-  ScanBucket& by_dst = scan->by_dst[flow.dst_hash & (ScanState::kBuckets - 1)];
-  by_dst.pairs.Add(pair);
-  by_dst.keys.Add(flow.dst_hash);
-  if (flow.dst_ip) {
+  ScanBucket& by_dst = scan->by_dst[pair.dst_hash & (ScanState::kBuckets - 1)];
+  by_dst.pairs.Add(pair.pair_hash);
+  by_dst.keys.Add(pair.dst_hash);
+  if (pair.dst_ip) {
+    Example example{HashPair(pair.dst_hash, static_cast<uint64_t>(pair.port)) | 1, pair.dst, pair.port};
     by_port.AddExample(example);
     by_dst.AddExample(example);
   }
+}
+
+namespace {
+// Largest number of distinct `value`s for one `key` among the pending pairs.
+// (The pending pairs are distinct, so pairs sharing a key differ in the other part.)
+template <typename Key>
+uint64_t BusiestPending(const std::vector<FailedPair>& pending, Key key) {
+  uint64_t best = 0;
+  for (const FailedPair& a : pending) {
+    uint64_t count = 0;
+    for (const FailedPair& b : pending) count += key(a) == key(b);
+    best = std::max(best, count);
+  }
+  return best;
+}
+}  // namespace
+
+uint64_t WindowState::BusiestPortTargets() const {
+  uint64_t best = BusiestPending(pending, [](const FailedPair& p) { return p.port; });
+  if (scan) {
+    for (const ScanBucket& bucket : scan->by_port) best = std::max(best, bucket.Busiest());
+  }
+  return best;
+}
+
+uint64_t WindowState::BusiestTargetPorts() const {
+  uint64_t best = BusiestPending(pending, [](const FailedPair& p) { return p.dst_hash; });
+  if (scan) {
+    for (const ScanBucket& bucket : scan->by_dst) best = std::max(best, bucket.Busiest());
+  }
+  return best;
+}
+
+std::vector<std::string> WindowState::FailedExamples() const {
+  std::vector<std::string> texts;
+  for (const FailedPair& pair : pending) {
+    if (texts.size() < 3 && pair.dst_ip) texts.push_back(Example{0, pair.dst, pair.port}.Text());
+  }
+  if (scan) {
+    for (const ScanBucket& bucket : scan->by_dst) {
+      if (texts.size() < 3 && bucket.example.hash != 0) texts.push_back(bucket.example.Text());
+    }
+  }
+  return texts;
 }
 
 void WindowState::AddTier2(const FlowFacts& flow, const Example& example, double window_seconds) {
@@ -202,8 +265,13 @@ void WindowState::Merge(const WindowState& other) {
                                              &WindowState::icmp_dsts, &WindowState::arp_dsts, &WindowState::p2p_dsts,
                                              &WindowState::p2p_ports, &WindowState::public_dsts};
   for (auto member : sketches) (this->*member).Merge(other.*member);
+  for (const FailedPair& pair : other.pending) AddScanPair(pair);
   if (other.scan) {
-    if (!scan) scan = std::make_unique<ScanState>();
+    if (!scan) {
+      scan = std::make_unique<ScanState>();
+      for (const FailedPair& entry : pending) AddToScan(entry);
+      std::vector<FailedPair>().swap(pending);
+    }
     for (int idx = 0; idx < ScanState::kBuckets; ++idx) {
       for (auto side : {&ScanState::by_port, &ScanState::by_dst}) {
         ScanBucket& ours = ((*scan).*side)[idx];
@@ -228,6 +296,7 @@ size_t WindowState::MemoryBytes() const {
   for (const DistinctSketch* sketch : {&dsts, &failed_dsts, &smtp_dsts, &icmp_dsts, &arp_dsts, &p2p_dsts, &p2p_ports, &public_dsts}) {
     bytes += sketch->MemoryBytes();
   }
+  bytes += pending.capacity() * sizeof(FailedPair);
   if (scan) {
     bytes += sizeof(ScanState);
     for (int idx = 0; idx < ScanState::kBuckets; ++idx) {

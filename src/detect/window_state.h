@@ -83,6 +83,16 @@ struct ScanState {
   std::array<ScanBucket, kBuckets> by_port, by_dst;
 };
 
+// One failed (destination, port) pair, kept exactly while a window has few.
+struct FailedPair {
+  uint64_t pair_hash = 0;  // HashPair(dst_hash, port hash): the set key
+  uint64_t dst_hash = 0;
+  core::IpAddress dst;
+  int32_t port = -1;
+  bool dst_ip = false;
+  bool operator==(const FailedPair& other) const = default;
+};
+
 // Timing and sizes of one (host, destination) pair, for beaconing.
 struct BeaconPair {
   uint64_t dst_hash = 0;
@@ -120,6 +130,11 @@ struct WindowState {
   uint32_t smtp_flows = 0, smtp_failed = 0, icmp_flows = 0, arp_flows = 0;
   uint32_t p2p_flows = 0, p2p_failed = 0, dns_flows = 0, public_flows = 0;
   DistinctSketch dsts, failed_dsts, smtp_dsts, icmp_dsts, arp_dsts, p2p_dsts, p2p_ports, public_dsts;
+  // Failed pairs: an exact sorted set while there are at most kMaxPending, then
+  // the buckets of `scan` (a pure function of the set either way). No scan
+  // detector can fire on kMaxPending pairs.
+  static constexpr size_t kMaxPending = 8;
+  std::vector<FailedPair> pending;  // sorted by pair_hash; empty once `scan` exists
   std::unique_ptr<ScanState> scan;
   std::unique_ptr<WindowExamples> examples;
   std::unique_ptr<BeaconState> beacons;
@@ -133,11 +148,18 @@ struct WindowState {
   void Add(const FlowFacts& flow, bool tier2, double window_seconds);
   void Merge(const WindowState& other);
   size_t MemoryBytes() const;
+  // Targets of the busiest failed port / ports of the busiest failed target
+  // (exact while pending, else the bucket bound), and a few failed examples.
+  uint64_t BusiestPortTargets() const;
+  uint64_t BusiestTargetPorts() const;
+  std::vector<std::string> FailedExamples() const;
   void Serialize(ByteWriter& out) const;
   static WindowState Deserialize(ByteReader& in);
 
  private:
   void AddFailed(const FlowFacts& flow, const Example& example);
+  void AddScanPair(const FailedPair& pair);
+  void AddToScan(const FailedPair& pair);
   void AddTier2(const FlowFacts& flow, const Example& example, double window_seconds);
   WindowExamples& Examples();
 };

@@ -90,7 +90,17 @@ void WindowState::Serialize(ByteWriter& out) const {
   for (const DistinctSketch* sketch : {&dsts, &failed_dsts, &smtp_dsts, &icmp_dsts, &arp_dsts, &p2p_dsts, &p2p_ports, &public_dsts}) {
     sketch->Serialize(out);
   }
-  out.Put<uint8_t>((scan ? 1 : 0) | (examples ? 2 : 0) | (beacons ? 4 : 0));
+  out.Put<uint8_t>((scan ? 1 : 0) | (examples ? 2 : 0) | (beacons ? 4 : 0) | (pending.empty() ? 0 : 8));
+  if (!pending.empty()) {
+    out.Put<uint8_t>(static_cast<uint8_t>(pending.size()));
+    for (const FailedPair& pair : pending) {
+      out.Put<uint64_t>(pair.pair_hash);
+      out.Put<uint64_t>(pair.dst_hash);
+      PutAddress(out, pair.dst);
+      out.Put<int32_t>(pair.port);
+      out.Put<uint8_t>(pair.dst_ip);
+    }
+  }
   if (scan) {
     for (int idx = 0; idx < ScanState::kBuckets; ++idx) {
       for (const ScanBucket* bucket : {&scan->by_port[idx], &scan->by_dst[idx]}) {
@@ -124,6 +134,22 @@ WindowState WindowState::Deserialize(ByteReader& in) {
     *sketch = DistinctSketch::Deserialize(in);
   }
   auto parts = in.Get<uint8_t>();
+  if (parts & 8) {
+    auto count = in.Get<uint8_t>();
+    if (count == 0 || count > kMaxPending) throw core::InputError("behaviour state: corrupt failed pairs");
+    for (int idx = 0; idx < count; ++idx) {
+      FailedPair pair;
+      pair.pair_hash = in.Get<uint64_t>();
+      pair.dst_hash = in.Get<uint64_t>();
+      pair.dst = GetAddress(in);
+      pair.port = in.Get<int32_t>();
+      pair.dst_ip = in.Get<uint8_t>() != 0;
+      if (!state.pending.empty() && state.pending.back().pair_hash >= pair.pair_hash) {
+        throw core::InputError("behaviour state: corrupt failed pairs");
+      }
+      state.pending.push_back(pair);
+    }
+  }
   if (parts & 1) {
     state.scan = std::make_unique<ScanState>();
     for (int idx = 0; idx < ScanState::kBuckets; ++idx) {

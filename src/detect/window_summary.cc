@@ -12,11 +12,7 @@ Evidence WindowSummary(const WindowState& window, double window_start, bool tier
   line.detector = "window";
   line.window_start = window_start;
   line.flows = window.flows;
-  uint64_t busiest_port = 0, busiest_dst = 0;
-  if (window.scan) {
-    for (const ScanBucket& bucket : window.scan->by_port) busiest_port = std::max(busiest_port, bucket.Busiest());
-    for (const ScanBucket& bucket : window.scan->by_dst) busiest_dst = std::max(busiest_dst, bucket.Busiest());
-  }
+  uint64_t busiest_port = window.BusiestPortTargets(), busiest_dst = window.BusiestTargetPorts();
   line.summary = fmt::format(
       "{} flows to {} destinations; {} failed ({} of {} with a known answer) to {} destinations; "
       "busiest failed port {} targets, busiest failed target {} ports; mail {} servers ({} failed); "
@@ -34,7 +30,7 @@ Evidence WindowSummary(const WindowState& window, double window_start, bool tier
     line.summary += fmt::format("; public {} addresses, DNS {} flows; {} beacon pairs, best score {:.2f}",
                                 window.public_dsts.Estimate(), window.dns_flows, pairs, best);
   }
-  if (window.scan) line.examples = BucketExamples(window.scan->by_dst, nullptr);
+  line.examples = window.FailedExamples();
   return line;
 }
 

@@ -18,7 +18,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
   evidence.flows = window.failed;
   evidence.summary = fmt::format("{} unanswered or rejected flows ({} of {}) to {} destinations", window.failed,
                                  Percent(failed_share), window.classified, window.failed_dsts.Estimate());
-  if (window.scan) evidence.examples = BucketExamples(window.scan->by_dst, nullptr);
+  evidence.examples = window.FailedExamples();
   out.push_back(std::move(evidence));
 }
 
