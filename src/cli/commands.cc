@@ -3,20 +3,45 @@
 #include <cstring>
 
 #include "cli/evaluate_command.h"
+#include "cli/explain_command.h"
 #include "cli/options.h"
 #include "cli/scan_command.h"
 #include "cli/train_command.h"
 
 namespace botrecon::cli {
 
-int Dispatch(int argc, char** argv) {
-  // A subcommand is recognised only as the first argument; `botrecon ./train`
-  // or `botrecon -- train` scans a file named "train" (likewise "evaluate").
-  if (argc > 1 && std::strcmp(argv[1], "train") == 0) return RunTrainCommand(argc - 1, argv + 1);
-  if (argc > 1 && std::strcmp(argv[1], "evaluate") == 0) return RunEvaluateCommand(argc - 1, argv + 1);
+namespace {
+
+int RunScan(int argc, char** argv) {
   ScanArgs args;
   if (ParseScanArgs(argc, argv, args) == ParseOutcome::kExitOk) return 0;
   return RunScanCommand(args);
+}
+
+// The commands, as ninja's tools table: name, one line of help, entry point
+// (given argv from the command name on).
+struct Command {
+  const char* name;
+  const char* help;
+  int (*run)(int argc, char** argv);
+};
+constexpr Command kCommands[] = {
+    {"train", "train a model from labelled flows", RunTrainCommand},
+    {"evaluate", "measure a model and the detectors on labelled flows", RunEvaluateCommand},
+    {"explain", "one host's behaviour, window by window", RunExplainCommand},
+};
+
+}  // namespace
+
+int Dispatch(int argc, char** argv) {
+  // A command is recognised only as the first argument; `botrecon ./train`
+  // or `botrecon -- train` scans a file named "train" (likewise the others).
+  if (argc > 1) {
+    for (const Command& command : kCommands) {
+      if (std::strcmp(argv[1], command.name) == 0) return command.run(argc - 1, argv + 1);
+    }
+  }
+  return RunScan(argc, argv);
 }
 
 const char* ErrorKind(const core::Error& e) {

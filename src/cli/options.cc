@@ -35,11 +35,6 @@ constexpr const char* kDescription =
 
 }  // namespace
 
-const std::vector<std::string>& BuiltinModelNames() {
-  static const std::vector<std::string> kNames{"rforest", "svm", "rforest-experimental"};
-  return kNames;
-}
-
 uint64_t BatchSpec::NumBatches() const {
   switch (kind) {
     case Kind::kNone:
@@ -65,22 +60,10 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
   app.set_help_flag("-h,--help", "Show this message and exit.");
   app.set_version_flag("-V,--version", std::string("botrecon, version ") + BOTRECON_VERSION,
                        "Show the version and exit.");
-  std::string model = "rforest";
   std::pair<std::string, std::string> batch;
-  std::string type;
   std::vector<std::string> files;
-  app.add_option("-M,--custom-model", args.custom_model,
-                 "Path to your own model file (botrecon's .brm format, made by `botrecon train`). "
-                 "Overrides --model.")
-      ->type_name("PATH");
-  app.add_option("-m,--model", model,
-                 "One of the built-in models: rforest, svm, rforest-experimental (case insensitive). "
-                 "Ignored if --custom-model is given.")
-      ->type_name("[rforest|svm|rforest-experimental]")
-      ->default_str("rforest");
-  app.add_option("-j,--jobs", args.jobs,
-                 "Number of threads. Negative values use every core; 0 is an error.")
-      ->default_str("-1");
+  args.model.Add(app);
+  args.jobs.Add(app);
   app.add_option("-c,--min-count", args.min_count,
                  "Minimum number of flows a host needs to be evaluated; hosts with fewer are skipped. "
                  "0 or lower: no hosts are skipped.")
@@ -102,45 +85,22 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
       ->allow_extra_args(false);
   app.add_flag("-y,--yes,--confirm", args.yes,
                "Answer yes to any question (the only one: printing more than 50 infected hosts).");
-  app.add_option("-t,--type", type,
-                 "Type of INPUT_FILE. Default: detected from its extension and first bytes, else csv.")
-      ->type_name("[csv|feather|fwf|stata|json|pickle|parquet|excel]");
   app.add_flag("--jsonl", args.jsonl,
                "Write the infected hosts as JSON Lines (one object per host: host, mean_score, flow_count, "
                "model, threshold) to OUTPUT_FILE or stdout, without the start line or questions.");
-  app.add_option("--sheet", args.sheet, "Excel input: the sheet to read (default: the first).")->type_name("NAME");
-  app.add_flag("--skip-bad-rows", args.skip_bad_rows,
-               "Skip rows that cannot be parsed (wrong number of fields, invalid numbers) and report "
-               "how many were skipped, instead of stopping at the first one.");
   double threshold = 0;
   auto* threshold_option = app.add_option(
       "--threshold", threshold,
       "Report hosts whose mean score is at least this (default: the model's own, 0.5 for probabilities, 0 for "
       "svm decision values).");
+  args.input.Add(app);
+  args.detection.Add(app);
   app.add_option("-o,--output", args.output,
                  "Write the result (csv, or JSON Lines with --jsonl) to FILE ('-': stdout); every positional "
                  "argument is then an input file.")
       ->type_name("FILE");
   app.add_flag("--force", args.force,
                "Replace an existing OUTPUT_FILE even when it is not a botrecon result (never an input file).");
-  app.add_option("--detect", args.detect,
-                 "Behaviour detection beside the model: model (the model only, as the original tool), default "
-                 "(Tier 1: scans, sweeps, SMTP fan-out, unanswered floods), all (adds Tier 2: beaconing, fan-out "
-                 "without DNS, failing P2P fan-out). A host is reported when the model or a detector flags it.")
-      ->type_name("[model|default|all]")
-      ->default_str("default");
-  std::string window;
-  app.add_option("--window", window, "Time window of the behaviour detectors (flows are keyed by start time): "
-                                     "seconds or 90s, 30m, 1h, 2d.")
-      ->type_name("DURATION")
-      ->default_str("1h");
-  app.add_option("--home-net", args.home_net,
-                 "Addresses inside the monitored network, for the detectors: an address, a network or a file of them; "
-                 "repeatable (default: the private ranges).")
-      ->type_name("CIDR|FILE");
-  app.add_option("--safelist", args.safelist,
-                 "Addresses or networks (or files of them) never counted as evidence; repeatable.")
-      ->type_name("CIDR|FILE");
   app.add_option("files", files, "INPUT_FILE [OUTPUT_FILE], or INPUT_FILE... with -o")->expected(1, -1)->required();
   app.footer("For more detail see README.md.");
 
@@ -169,20 +129,6 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
     args.inputs = {files[0]};  // the original's INPUT_FILE OUTPUT_FILE
     args.output = files[1];
   }
-  if (args.jobs == 0) throw core::UsageError("Invalid value for '-j' / '--jobs': 0 jobs; use a positive number, or a negative one for every core.");
-  args.model = core::AsciiLower(model);
-  const auto& names = BuiltinModelNames();
-  if (std::find(names.begin(), names.end(), args.model) == names.end()) {
-    throw core::UsageError("Invalid value for '-m' / '--model': '" + model +
-                           "' is not one of 'rforest', 'svm', 'rforest-experimental'.");
-  }
-  if (!type.empty()) {
-    args.type = io::ParseInputType(type);
-    if (!args.type) {
-      throw core::UsageError("Invalid value for '-t' / '--type': '" + type +
-                             "' is not one of 'csv', 'feather', 'fwf', 'stata', 'json', 'pickle', 'parquet', 'excel'.");
-    }
-  }
   if (!batch.first.empty() || !batch.second.empty()) {
     double value = 0;
     try {
@@ -210,38 +156,12 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
                              "' is not one of '%', 'percent', 'batches'.");
     }
   }
-  args.detect = core::AsciiLower(args.detect);
-  if (args.detect != "model" && args.detect != "default" && args.detect != "all") {
-    throw core::UsageError("Invalid value for '--detect': '" + args.detect + "' is not one of 'model', 'default', 'all'.");
-  }
-  if (!window.empty() && !ParseDuration(window, args.window_seconds)) {
-    throw core::UsageError("Invalid value for '--window': '" + window +
-                           "' is not a duration (seconds, or a number with s, m, h or d: 30m, 1h).");
-  }
+  args.jobs.Validate("");
+  args.model.Validate("");
+  args.input.Validate("");
+  args.detection.Validate();
   if (args.debug && !args.silent) args.verbose = true;
   return ParseOutcome::kRun;
-}
-
-bool ParseDuration(const std::string& text, double& seconds) {
-  if (text.empty()) return false;
-  double unit = 1;
-  std::string number = text;
-  switch (text.back()) {
-    case 's': unit = 1; number.pop_back(); break;
-    case 'm': unit = 60; number.pop_back(); break;
-    case 'h': unit = 3600; number.pop_back(); break;
-    case 'd': unit = 86400; number.pop_back(); break;
-    default: break;
-  }
-  try {
-    size_t used = 0;
-    double value = std::stod(number, &used);
-    if (used != number.size() || !std::isfinite(value) || value <= 0) return false;
-    seconds = value * unit;
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 }  // namespace botrecon::cli

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/option_groups.h"
 #include "io/reader.h"
 
 namespace botrecon::cli {
@@ -22,12 +23,13 @@ struct BatchSpec {
 
 struct ScanArgs {
   std::vector<std::string> inputs;  // one or more flow files ("-" = stdin), scanned as one capture
-  std::string output;        // empty: print to the console
-  bool output_explicit = false;  // named with -o/--output (else the original's second positional)
-  bool force = false;        // --force: replace an existing OUTPUT_FILE that is not a botrecon result
-  std::string custom_model;  // -M
-  std::string model = "rforest";
-  int jobs = -1;
+  std::string output;               // empty: print to the console
+  bool output_explicit = false;     // named with -o/--output (else the original's second positional)
+  bool force = false;               // --force: replace an existing OUTPUT_FILE that is not a botrecon result
+  ModelOptions model;
+  JobsOptions jobs;
+  InputOptions input;
+  DetectionOptions detection;
   int64_t min_count = 0;
   BatchSpec batch;
   bool verbose = false;
@@ -35,30 +37,15 @@ struct ScanArgs {
   bool debug = false;
   bool ignore_invalid = false;
   bool yes = false;
-  bool skip_bad_rows = false;
   std::vector<std::string> ranges;
   std::optional<double> threshold;  // overrides the model's threshold
-  std::string sheet;                // --sheet: spreadsheet sheet name (excel)
   bool jsonl = false;               // --jsonl: JSON Lines instead of the table / CSV
-  std::optional<io::InputType> type;
-  // Behaviour detection (--detect model|default|all, --window, --home-net, --safelist).
-  std::string detect = "default";
-  double window_seconds = 3600;
-  std::vector<std::string> home_net;
-  std::vector<std::string> safelist;
 };
-
-// Parses a duration: seconds ("3600", "90.5") or with a unit ("90s", "30m",
-// "1h", "2d"). Returns false when it is not a positive finite duration.
-bool ParseDuration(const std::string& text, double& seconds);
 
 enum class ParseOutcome { kRun, kExitOk };
 
 // Parses argv (without subcommands). Prints help/version to stdout and
 // returns kExitOk for -h/-V. Throws core::UsageError for bad usage.
 ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args);
-
-// Names of the built-in models, for -m.
-const std::vector<std::string>& BuiltinModelNames();
 
 }  // namespace botrecon::cli

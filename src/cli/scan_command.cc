@@ -43,11 +43,6 @@ class Log {
   std::chrono::steady_clock::time_point start_;
 };
 
-int ThreadCount(int jobs) {
-  if (jobs > 0) return jobs;
-  unsigned cores = std::thread::hardware_concurrency();
-  return cores == 0 ? 1 : static_cast<int>(cores);
-}
 
 // Reads a line from the terminal; empty string at end of input.
 std::string ReadAnswer() {
@@ -79,14 +74,8 @@ void CheckInputs(const ScanArgs& args) {
 }
 
 std::unique_ptr<models::Model> LoadModel(const ScanArgs& args, const Log& log) {
-  std::unique_ptr<models::Model> model;
-  if (!args.custom_model.empty()) {
-    log("Loading model file " + args.custom_model);
-    model = models::LoadModelFile(args.custom_model);
-  } else {
-    log("Loading built-in model " + args.model);
-    model = models::LoadBuiltinModel(args.model);
-  }
+  log((args.model.custom_model.empty() ? "Loading built-in model " : "Loading model file ") + args.model.Name());
+  std::unique_ptr<models::Model> model = args.model.Load();
   log("Model: " + model->type_name() + ", threshold " + PythonFloatRepr(model->threshold()));
   return model;
 }
@@ -175,7 +164,7 @@ void WriteResults(const ScanArgs& args, const std::vector<aggregate::HostResult>
   if (args.jsonl) {
     if (to_file || !args.silent) {
       target.Write(
-          FormatJsonLines(infected, args.custom_model.empty() ? args.model : args.custom_model, threshold, evidence));
+          FormatJsonLines(infected, args.model.Name(), threshold, evidence));
     }
     return;
   }
@@ -191,40 +180,15 @@ void WriteResults(const ScanArgs& args, const std::vector<aggregate::HostResult>
                                        : FormatTable(infected, evidence));
 }
 
-// The behaviour stage's settings; nullopt with --detect model.
-struct Detection {
-  std::unique_ptr<filter::AddressFilter> home_net, safelist;
-  std::unique_ptr<detect::BehaviourTable> table;
-};
-
-Detection MakeDetection(const ScanArgs& args, int threads, const Log& log) {
-  Detection d;
-  if (args.detect == "model") return d;
-  detect::Options options;
-  options.window_seconds = args.window_seconds;
-  options.level = args.detect == "all" ? detect::Level::kAll : detect::Level::kDefault;
-  if (!args.home_net.empty()) {
-    d.home_net = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.home_net, "--home-net"));
-    options.home_net = d.home_net.get();
-  }
-  if (!args.safelist.empty()) {
-    d.safelist = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.safelist, "--safelist"));
-    options.safelist = d.safelist.get();
-  }
-  d.table = std::make_unique<detect::BehaviourTable>(options, threads);
-  log("Behaviour detection: " + args.detect + ", windows of " + PythonFloatRepr(args.window_seconds) + " s");
-  return d;
-}
-
 }  // namespace
 
 int RunScanCommand(const ScanArgs& args) {
-  if (!args.silent && !args.jsonl) report::WriteStdout(StartLine() + "\n\n");
   Log log(args);
   CheckInputs(args);
   // Decided before reading: a run that may not write its output reads nothing.
   const report::OutputTarget target =
       report::OutputTarget::Open({args.output, args.output_explicit, args.force}, args.inputs);
+  if (!args.silent && !args.jsonl) report::WriteStdout(StartLine() + "\n\n");
   std::unique_ptr<filter::AddressFilter> address_filter;
   if (!args.ranges.empty()) {
     address_filter = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.ranges));
@@ -234,20 +198,24 @@ int RunScanCommand(const ScanArgs& args) {
 
   pipeline::ScanOptions options;
   options.inputs = args.inputs;
-  options.type = args.type;
-  options.reader.skip_bad_rows = args.skip_bad_rows;
-  options.reader.sheet = args.sheet;
+  options.type = args.input.type;
+  options.reader.skip_bad_rows = args.input.skip_bad_rows;
+  options.reader.sheet = args.input.sheet;
   options.model = model.get();
   options.address_filter = address_filter.get();
   options.ignore_invalid_addresses = args.ignore_invalid;
-  options.threads = ThreadCount(args.jobs);
+  options.threads = args.jobs.Threads();
   const double threshold = args.threshold.value_or(model->threshold());
   options.min_score = threshold;
   options.min_count = args.min_count > 0 ? static_cast<uint64_t>(args.min_count) : 0;
   options.on_columns = [&](const std::string& text) { log("Columns: " + text); };
-  Detection detection = MakeDetection(args, options.threads, log);
+  Detection detection = MakeDetection(args.detection, options.threads);
+  if (detection.table) {
+    log("Behaviour detection: " + args.detection.detect + ", windows of " +
+        PythonFloatRepr(args.detection.window_seconds) + " s");
+  }
   options.behaviour = detection.table.get();
-  log("Reading " + JoinInputs(args.inputs) + (args.type ? std::string(" as ") + io::InputTypeName(*args.type) : "") +
+  log("Reading " + JoinInputs(args.inputs) + (args.input.type ? std::string(" as ") + io::InputTypeName(*args.input.type) : "") +
       " with " + std::to_string(options.threads) + " thread(s)");
   BatchProgress progress(args);
   progress.Install(options);

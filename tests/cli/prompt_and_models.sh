@@ -3,7 +3,7 @@ source "$(dirname "$0")/lib.sh"
 TEST=$DATA/original-tests/test.csv
 
 # More than 50 hosts without a terminal: no question, no hang; all printed.
-run --threshold -1 "$TEST"
+run --detect model --threshold -1 "$TEST"
 expect_rc 0 "many hosts without a terminal"
 expect_eq "$(echo "$OUT" | grep -cE '^[0-9]+ +[0-9a-f.:]+ +-?[0-9.]+ +[0-9]+$')" "1739" "all 1739 hosts printed"
 # On a terminal (script(1) gives one): the question; "n" asks for a path.
@@ -46,7 +46,7 @@ expect_contains "$ERR" "no label column" "train without labels message"
 
 # Built-in rforest flags the scenario 6 bot in the held-out last 30 minutes.
 awk -F, 'NR == 1 || $1 >= "2011/08/16 11:11:46.972101"' "$DATA/ctu13/scenario6-menti-first100min.binetflow" > "$TMP/s6last30.csv"
-run -s -y -c 20 "$TMP/s6last30.csv" "$TMP/s6.csv"
+run -s -y -c 20 --detect model "$TMP/s6last30.csv" "$TMP/s6.csv"
 expect_rc 0 "scenario 6 last 30 minutes"
 expect_eq "$(hosts_of "$TMP/s6.csv")" "147.32.84.165" "rforest flags exactly the bot among hosts with >= 20 flows"
 

@@ -9,7 +9,7 @@ run train -s --model-type svm --components 60 --max-train-rows 30000 --seed 2 -o
 expect_same_file "$TMP/a.brm" "$TMP/b.brm" "svm training is deterministic for a seed"
 
 awk -F, 'NR == 1 || $1 >= "2011/08/16 11:11:46.972101"' "$S6" > "$TMP/s6last30.csv"
-run -s -y -c 20 -M "$TMP/a.brm" "$TMP/s6last30.csv" "$TMP/s6.csv"
+run -s -y -c 20 --detect model -M "$TMP/a.brm" "$TMP/s6last30.csv" "$TMP/s6.csv"
 expect_rc 0 "scan with an svm model"
 expect_eq "$(hosts_of "$TMP/s6.csv")" "147.32.84.165" "svm flags exactly the bot among hosts with >= 20 flows"
 run -s -y -M "$TMP/a.brm" --threshold -1000 "$DATA/original-tests/test.csv" "$TMP/all.csv"
