@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
-#include <string_view>
 
 #include "core/error.h"
 
@@ -50,18 +48,27 @@ std::optional<TreeDefect> CheckTree(std::span<const TreeNode> nodes, int n_featu
   return std::nullopt;
 }
 
-Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees, double threshold)
+Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees, double threshold,
+               ForestOptions options)
     : n_features_(encoder.n_features()), encoder_(std::move(encoder)), threshold_(threshold) {
   if (trees.empty()) throw std::invalid_argument("forest has no trees");
   if (!std::isfinite(threshold)) throw std::invalid_argument("forest threshold not finite");
-  size_t total = 0;
   for (size_t t = 0; t < trees.size(); ++t) {
     if (auto defect = CheckTree(trees[t], n_features())) {
       throw std::invalid_argument("tree " + std::to_string(t) + " node " + std::to_string(defect->node) + ": " +
                                   defect->what);
     }
-    total += trees[t].size();
   }
+  LayOutTrees(trees);
+  BuildScoreCache();
+  if (!options.score_cache) cache_usable_ = false;
+  static std::atomic<uint64_t> next_cache_id{1};
+  cache_id_ = next_cache_id.fetch_add(1);
+}
+
+void Forest::LayOutTrees(const std::vector<std::vector<TreeNode>>& trees) {
+  size_t total = 0;
+  for (const std::vector<TreeNode>& tree : trees) total += tree.size();
   nodes_.reserve(total);
   node_value_.reserve(total);
   tree_offset_.reserve(trees.size() + 1);
@@ -93,7 +100,9 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     tree_depth_.push_back(tree_depth);
   }
   tree_offset_.push_back(nodes_.size());
-  // Split points per feature, for the score cache.
+}
+
+void Forest::BuildScoreCache() {
   for (const Node& node : nodes_) {
     if (node.feature < static_cast<uint32_t>(n_features_)) split_points_[node.feature].push_back(node.threshold);
   }
@@ -115,19 +124,24 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
     key_fields_.push_back({static_cast<uint32_t>(f), static_cast<uint32_t>(word), static_cast<uint32_t>(bit)});
     bit += width;
   }
-  // Direct bin tables for the integer-valued inputs. Set 1: protocol and state
-  // codes (-1..vocabulary size) and ports (-1..65535). Set 2: every input but
-  // the four log/ratio ones (codes, classes, 0/1 flags; dport_known <= 8080).
-  std::array<size_t, FlowEncoder::kMaxFeatures> table_max{};
-  if (encoder_.feature_set() == kFeatureSetGeneralised) {
-    table_max = {7, 3, 8080, 3, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+  BuildBinTables();
+  key_words_ = word + 1 + (bit == 64 ? 1 : 0);  // bit 63 of the last word is the used-slot mark
+  if (key_words_ <= 2) {
+    key_words_ = 2;
+  } else if (key_words_ <= 4) {
+    key_words_ = 4;
   } else {
-    table_max = {encoder_.protocols().size(), 65535, 65535, encoder_.states().size(), 0, 0, 0, 0};
+    cache_usable_ = false;
   }
+}
+
+void Forest::BuildBinTables() {
+  // Direct bin tables for the integer-valued inputs (the feature set's ranges).
   for (int f = 0; f < n_features_; ++f) {
-    if (table_max[f] == 0 || split_points_[f].size() >= 0xFFFF) continue;
+    const int max_value = encoder_.MaxIntegerValue(f);
+    if (max_value <= 0 || split_points_[f].size() >= 0xFFFF) continue;
     auto& table = bin_table_[f];
-    table.resize(table_max[f] + 2);
+    table.resize(static_cast<size_t>(max_value) + 2);
     const auto& points = split_points_[f];
     size_t bin = 0;
     for (size_t v = 0; v < table.size(); ++v) {
@@ -136,6 +150,7 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
       table[v] = static_cast<uint16_t>(bin);
     }
   }
+  // The other inputs with many split points: a coarse index (see coarse_index_).
   for (int f = 0; f < n_features_; ++f) {
     if (!bin_table_[f].empty() || split_points_[f].size() < 16) continue;
     const auto& points = split_points_[f];
@@ -147,18 +162,6 @@ Forest::Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& tr
       index[k] = static_cast<uint32_t>(p);
     }
   }
-  key_words_ = word + 1 + (bit == 64 ? 1 : 0);  // bit 63 of the last word is the used-slot mark
-  if (key_words_ <= 2) {
-    key_words_ = 2;
-  } else if (key_words_ <= 4) {
-    key_words_ = 4;
-  } else {
-    cache_usable_ = false;
-  }
-  const char* no_cache = std::getenv("BOTRECON_NO_SCORE_CACHE");
-  if (no_cache != nullptr && std::string_view(no_cache) == "1") cache_usable_ = false;
-  static std::atomic<uint64_t> next_cache_id{1};
-  cache_id_ = next_cache_id.fetch_add(1);
 }
 
 int Forest::max_depth() const { return *std::max_element(tree_depth_.begin(), tree_depth_.end()); }
@@ -377,7 +380,7 @@ void Forest::PredictRows(const double* x, size_t n_rows, double* scores) const {
 }
 
 double Forest::PredictRow(const double* x) const {
-  double row[FlowEncoder::kMaxFeatures + 1];
+  double row[kMaxFeatures + 1];
   std::copy_n(x, n_features_, row);
   row[n_features_] = -std::numeric_limits<double>::infinity();
   double score = 0;

@@ -37,13 +37,21 @@ struct TreeDefect {
 // in [0, 1]. Returns the first defect found.
 std::optional<TreeDefect> CheckTree(std::span<const TreeNode> nodes, int n_features);
 
+// How a forest scores (never what it scores: every choice gives the same scores).
+struct ForestOptions {
+  // Use the exact score cache (below); off, every row walks every tree. For
+  // benchmarks and tests that measure or check the cache.
+  bool score_cache = true;
+};
+
 class Forest : public Model {
  public:
   static constexpr double kDefaultThreshold = 0.5;
 
   // Builds the forest; throws std::invalid_argument naming the tree and node
   // when a tree fails CheckTree(), there are no trees or the threshold is not finite.
-  Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees, double threshold = kDefaultThreshold);
+  Forest(FlowEncoder encoder, const std::vector<std::vector<TreeNode>>& trees, double threshold = kDefaultThreshold,
+         ForestOptions options = {});
 
   std::string type_name() const override { return "rforest"; }
   ScoreKind score_kind() const override { return ScoreKind::kProbability; }
@@ -86,6 +94,12 @@ class Forest : public Model {
     uint32_t feature;
   };
 
+  // Constructor steps: lays `trees` out breadth-first into nodes_; builds the
+  // score cache's split points, key fields and bin tables.
+  void LayOutTrees(const std::vector<std::vector<TreeNode>>& trees);
+  void BuildScoreCache();
+  void BuildBinTables();
+
   void ScoreBlock(const double* x, size_t n_rows, double* scores) const;
   // Scores a block of encoded rows (row_stride() apart, sentinel set) through
   // the per-thread score cache; misses go to ScoreBlock.
@@ -101,27 +115,28 @@ class Forest : public Model {
   // (key_fields_), form a key of 2 or 4 64-bit words (key_words_; the top bit
   // of the last word marks a used slot) into a small direct-mapped per-thread
   // table. Disabled (cache_usable_ = false) when an input has more than 65,534
-  // thresholds or the bins need more than 255 bits, and by the environment
-  // variable BOTRECON_NO_SCORE_CACHE=1.
+  // thresholds or the bins need more than 255 bits, and by
+  // ForestOptions::score_cache = false.
   struct KeyField {
     uint32_t feature;
     uint32_t word;
     uint32_t shift;
   };
-  std::array<std::vector<double>, FlowEncoder::kMaxFeatures> split_points_;
-  // For integer-valued inputs (category codes, ports, port classes, flags): the
-  // bin of every value -1..size-2, at index value + 1, so most bins need no search.
-  std::array<std::vector<uint16_t>, FlowEncoder::kMaxFeatures> bin_table_;
+  std::array<std::vector<double>, kMaxFeatures> split_points_;
+  // For integer-valued inputs (FlowEncoder::MaxIntegerValue() > 0: category
+  // codes, ports, port classes, flags): the bin of every value -1..max, at
+  // index value + 1, so most bins need no search.
+  std::array<std::vector<uint16_t>, kMaxFeatures> bin_table_;
   // For the other inputs: split points are grouped by the top 16 bits of an
   // order-preserving integer image of the double; coarse_index_[f][k] is the
   // first split point in group k (65,537 entries), so a bin needs a search of
   // one small group only.
-  std::array<std::vector<uint32_t>, FlowEncoder::kMaxFeatures> coarse_index_;
+  std::array<std::vector<uint32_t>, kMaxFeatures> coarse_index_;
   std::vector<KeyField> key_fields_;
   size_t key_words_ = 0;
   bool cache_usable_ = false;
   uint64_t cache_id_ = 0;  // distinguishes forests in the thread-local tables
-  int n_features_ = FlowEncoder::kNumFeatures;
+  int n_features_ = kNumOriginalFeatures;
 
   FlowEncoder encoder_;
   double threshold_;

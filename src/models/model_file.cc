@@ -197,8 +197,8 @@ std::unique_ptr<Model> ReadSvmBody(ModelReader& in, const ModelHeader& header, F
   KernelSvmParts parts;
   size_t at = in.offset();
   const uint32_t n_inputs = in.Count(kSvmInputBytes, "input count");
-  if (n_inputs != static_cast<uint32_t>(FlowEncoder::kNumFeatures)) {
-    in.Fail(at, "expected " + std::to_string(FlowEncoder::kNumFeatures) + " inputs, got " + std::to_string(n_inputs));
+  if (n_inputs != static_cast<uint32_t>(kNumOriginalFeatures)) {
+    in.Fail(at, "expected " + std::to_string(kNumOriginalFeatures) + " inputs, got " + std::to_string(n_inputs));
   }
   parts.inputs.resize(n_inputs);
   for (uint32_t idx = 0; idx < n_inputs; ++idx) {
@@ -223,12 +223,12 @@ std::unique_ptr<Model> ReadSvmBody(ModelReader& in, const ModelHeader& header, F
     in.Fail(at, "component count " + std::to_string(m) + " exceeds the limit of " + std::to_string(kMaxSvmComponents));
   }
   // Landmarks, projection, weights and bias, all f64.
-  const uint64_t needed = 8 * (uint64_t{m} * FlowEncoder::kNumFeatures + uint64_t{m} * m + m + 1);
+  const uint64_t needed = 8 * (uint64_t{m} * kNumOriginalFeatures + uint64_t{m} * m + m + 1);
   if (needed > in.remaining()) {
     in.Fail(at, "component count " + std::to_string(m) + " needs " + std::to_string(needed) + " bytes, only " +
                     std::to_string(in.remaining()) + " left");
   }
-  ReadF64Array(in, size_t{m} * FlowEncoder::kNumFeatures, FlowEncoder::kNumFeatures, "landmark", parts.landmarks);
+  ReadF64Array(in, size_t{m} * kNumOriginalFeatures, kNumOriginalFeatures, "landmark", parts.landmarks);
   ReadF64Array(in, size_t{m} * m, m, "projection row", parts.projection);
   ReadF64Array(in, m, 1, "weight", parts.weights);
   parts.bias = FiniteF64(in, "bias");

@@ -10,7 +10,7 @@
 namespace botrecon::models {
 namespace {
 
-constexpr int kInputs = FlowEncoder::kNumFeatures;
+constexpr int kInputs = kNumOriginalFeatures;
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using InputMatrix = Eigen::Matrix<double, Eigen::Dynamic, kInputs, Eigen::RowMajor>;
 

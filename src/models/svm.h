@@ -45,7 +45,7 @@ struct InputScaling {
 
 // Everything a KernelSvm is made of, as trainers build it and model files store it.
 struct KernelSvmParts {
-  std::vector<InputScaling> inputs;  // FlowEncoder::kNumFeatures entries, in encoder order
+  std::vector<InputScaling> inputs;  // kNumOriginalFeatures entries, in encoder order
   double gamma = 0;                  // RBF width, > 0
   std::vector<double> landmarks;     // m x kNumFeatures, row-major, scaled inputs
   std::vector<double> projection;    // m x m, row-major: K(landmarks, landmarks)^{-1/2}
@@ -60,7 +60,7 @@ struct KernelSvmParts {
 // then takes 32 GiB: far beyond anything useful, but it bounds sizes).
 inline constexpr size_t kMaxSvmComponents = 65536;
 
-// Scales `n_rows` encoded rows (row-major, FlowEncoder::kNumFeatures values
+// Scales `n_rows` encoded rows (row-major, kNumOriginalFeatures values
 // each; inputs.size() must be kNumFeatures) into z, same layout. The one
 // definition training and scoring share.
 void ScaleInputs(std::span<const InputScaling> inputs, const double* x, size_t n_rows, double* z);
@@ -96,7 +96,7 @@ class KernelSvm : public Model {
   void ScaleRows(const double* x, size_t n_rows, double* z) const;
 
   size_t n_components() const { return parts_.n_components(); }
-  int n_features() const { return FlowEncoder::kNumFeatures; }
+  int n_features() const { return kNumOriginalFeatures; }
   const FlowEncoder& encoder() const { return encoder_; }
   const KernelSvmParts& parts() const { return parts_; }
 

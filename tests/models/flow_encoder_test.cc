@@ -48,7 +48,7 @@ TEST(FlowEncoder, CodesAreVocabularyIndicesOrMinusOne) {
 TEST(FlowEncoder, EncodeWritesInputsInModelOrder) {
   const FlowEncoder encoder = MakeEncoder();
   const features::FlowBatch batch = MakeBatch();
-  double x[FlowEncoder::kNumFeatures];
+  double x[kNumOriginalFeatures];
   encoder.Encode(batch, 0, x);
   EXPECT_EQ(std::vector<double>(x, x + 8), (std::vector<double>{1, 80, 1234, 2, 1.5, 300, 120, 1600}));
   encoder.Encode(batch, 1, x);
@@ -64,9 +64,9 @@ TEST(FlowEncoder, EncodeBlockMatchesEncodeWithStride) {
   std::vector<double> block(3 * kStride, 42.0);
   encoder.EncodeBlock(batch, 0, 3, block.data(), kStride);
   for (size_t row = 0; row < 3; ++row) {
-    double x[FlowEncoder::kNumFeatures];
+    double x[kNumOriginalFeatures];
     encoder.Encode(batch, row, x);
-    for (int f = 0; f < FlowEncoder::kNumFeatures; ++f) EXPECT_EQ(block[row * kStride + f], x[f]) << row << "," << f;
+    for (int f = 0; f < kNumOriginalFeatures; ++f) EXPECT_EQ(block[row * kStride + f], x[f]) << row << "," << f;
     EXPECT_EQ(block[row * kStride + 8], 42.0);  // padding untouched
   }
   std::vector<double> tail(8);

@@ -93,5 +93,30 @@ TEST(ForestCache, CachedScoresEqualUncachedWithGeneralisedFeatures) {
   }
 }
 
+// ForestOptions::score_cache = false: the same forest scores every row by
+// walking the trees, with the same scores.
+TEST(ForestCache, OptionTurnsTheCacheOffWithTheSameScores) {
+  auto model = LoadBuiltinModel("rforest");
+  const auto* cached = dynamic_cast<const Forest*>(model.get());
+  ASSERT_NE(cached, nullptr);
+  std::vector<std::vector<TreeNode>> trees;
+  for (size_t t = 0; t < cached->n_trees(); ++t) trees.push_back(cached->tree_nodes(t));
+  const Forest uncached(cached->encoder(), trees, cached->threshold(), ForestOptions{.score_cache = false});
+  features::FlowBatch flows;
+  flows.Resize(4);
+  flows.proto = {"tcp", "udp", "tcp", ""};
+  flows.state = {"S_RA", "CON", "S_RA", ""};
+  flows.dport = {80, 53, 80, features::kMissing};
+  flows.sport = {1234, 5353, 1234, 7};
+  flows.dur = {1.5, 0.001, 1.5, features::kMissing};
+  flows.totbytes = {300, 100, 300, features::kMissing};
+  flows.srcbytes = {120, 60, 120, 7};
+  flows.bps = {1600, 800000, 1600, 0};
+  std::vector<double> with_cache(4), without(4);
+  cached->Score(flows, with_cache);
+  uncached.Score(flows, without);
+  EXPECT_EQ(with_cache, without);
+}
+
 }  // namespace
 }  // namespace botrecon::models

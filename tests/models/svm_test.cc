@@ -13,7 +13,7 @@
 namespace botrecon::models {
 namespace {
 
-constexpr size_t kInputs = FlowEncoder::kNumFeatures;
+constexpr size_t kInputs = kNumOriginalFeatures;
 
 FlowEncoder TestEncoder() { return FlowEncoder({"icmp", "tcp", "udp"}, {"CON", "INT", "S_RA"}); }
 

@@ -17,7 +17,7 @@
 namespace botrecon::models {
 namespace {
 
-constexpr size_t kInputs = FlowEncoder::kNumFeatures;
+constexpr size_t kInputs = kNumOriginalFeatures;
 // Eigenvalues of the landmarks' kernel matrix are raised to this (sklearn's Nystroem).
 constexpr double kMinEigenvalue = 1e-12;
 // Rows whose Nystroem features are computed at a time while building the SVM's problem.
@@ -62,8 +62,8 @@ void Validate(const Dataset& data, const SvmParams& params) {
   for (InputTransform transform : params.transforms) {
     if (static_cast<uint32_t>(transform) >= kNumInputTransforms) fail("unknown input transform");
   }
-  if (data.n_features != FlowEncoder::kNumFeatures) {
-    fail("expected " + std::to_string(FlowEncoder::kNumFeatures) + " features, got " +
+  if (data.n_features != kNumOriginalFeatures) {
+    fail("expected " + std::to_string(kNumOriginalFeatures) + " features, got " +
          std::to_string(data.n_features));
   }
   if (data.n_rows == 0) fail("no training rows");
@@ -239,11 +239,15 @@ std::string FormatGamma(double gamma) {
 
 }  // namespace
 
-std::array<InputTransform, FlowEncoder::kNumFeatures> DefaultSvmTransforms() {
-  // proto, dport, sport, state, dur, totbytes, srcbytes, bps
-  constexpr InputTransform kId = InputTransform::kIdentity;
-  constexpr InputTransform kLog = InputTransform::kLog1p;
-  return {kId, kLog, kLog, kId, kLog, kLog, kLog, kLog};
+std::array<InputTransform, kNumOriginalFeatures> DefaultSvmTransforms() {
+  // Vocabulary codes as they are; ports, durations, byte counts and rates log-scaled.
+  std::array<InputTransform, kNumOriginalFeatures> transforms{};
+  for (size_t input = 0; input < kOriginalFeatures.size(); ++input) {
+    const FeatureRange range = kOriginalFeatures[input].range;
+    const bool code = range == FeatureRange::kProtocolCode || range == FeatureRange::kStateCode;
+    transforms[input] = code ? InputTransform::kIdentity : InputTransform::kLog1p;
+  }
+  return transforms;
 }
 
 std::vector<double> NystroemProjection(std::span<const double> landmarks, size_t m, size_t n_features, double gamma) {

@@ -29,7 +29,7 @@ namespace botrecon::models {
 // for durations, byte counts, bits per second and ports (heavy-tailed values
 // over many orders of magnitude, which standard scaling alone squeezes into a
 // sliver next to the mean); identity for the protocol and state codes.
-std::array<InputTransform, FlowEncoder::kNumFeatures> DefaultSvmTransforms();
+std::array<InputTransform, kNumOriginalFeatures> DefaultSvmTransforms();
 
 struct SvmParams {
   int components = 300;  // Nystroem landmarks (fewer when there are fewer distinct rows)
@@ -42,10 +42,10 @@ struct SvmParams {
   double positive_weight = 1.0;  // class weight of botnet rows (normal rows: 1)
   int max_train_rows = 0;        // 0 = all rows; else a seeded uniform subsample of this many
   double tolerance = 1e-4;       // liblinear stopping tolerance (LinearSVC's tol)
-  std::array<InputTransform, FlowEncoder::kNumFeatures> transforms = DefaultSvmTransforms();
+  std::array<InputTransform, kNumOriginalFeatures> transforms = DefaultSvmTransforms();
 };
 
-// Trains on `data` (n_features must equal FlowEncoder::kNumFeatures; y 0/1).
+// Trains on `data` (n_features must equal kNumOriginalFeatures; y 0/1).
 // `log`, when given, receives progress lines (without newline) on the calling
 // thread. Throws core::UsageError for invalid parameters or data (NaN or
 // infinite values, labels other than 0/1, a single class). Deterministic for a

@@ -12,7 +12,7 @@
 namespace botrecon::models {
 namespace {
 
-constexpr size_t kInputs = FlowEncoder::kNumFeatures;
+constexpr size_t kInputs = kNumOriginalFeatures;
 
 // Flow-like rows. Botnet: IRC-like flows to port 6667 of 400..3000 bytes.
 // Normal: web and DNS flows of any size, and flows to port 6667 smaller than
