@@ -30,7 +30,8 @@ constexpr const char* kDescription =
     "FIFO/device; use -o/--output OUT to name the output and scan several inputs:\n"
     "  botrecon -o infected.csv day1.csv day2.binetflow\n\n"
     "Other commands: botrecon train ... (train a model; see botrecon train -h),\n"
-    "botrecon evaluate ... (measure a model on labelled flows; see botrecon evaluate -h).\n"
+    "botrecon evaluate ... (measure a model on labelled flows; see botrecon evaluate -h),\n"
+    "botrecon explain HOST FILE... (one host's behaviour, window by window).\n"
     "To scan a file named like a command, write it as ./train or put -- before it.";
 
 }  // namespace
@@ -54,21 +55,24 @@ std::string BatchSpec::ToString() const {
   return v + (kind == Kind::kPercent ? " %" : " batches");
 }
 
-ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
-  CLI::App app{kDescription, "botrecon"};
-  app.get_formatter()->column_width(34);
-  app.set_help_flag("-h,--help", "Show this message and exit.");
-  app.set_version_flag("-V,--version", std::string("botrecon, version ") + BOTRECON_VERSION,
-                       "Show the version and exit.");
+namespace {
+
+// What the parser fills besides ScanArgs, validated after parsing.
+struct RawScanArgs {
   std::pair<std::string, std::string> batch;
   std::vector<std::string> files;
+  double threshold = 0;
+  CLI::Option* threshold_option = nullptr;
+};
+
+void DeclareScanOptions(CLI::App& app, ScanArgs& args, RawScanArgs& raw) {
   args.model.Add(app);
   args.jobs.Add(app);
   app.add_option("-c,--min-count", args.min_count,
                  "Minimum number of flows a host needs to be evaluated; hosts with fewer are skipped. "
                  "0 or lower: no hosts are skipped.")
       ->default_str("0");
-  app.add_option("-b,--batchify", batch,
+  app.add_option("-b,--batchify", raw.batch,
                  "Process the data in batches and show a progress bar on a terminal: VALUE % (0 < VALUE "
                  "< 100) or VALUE batches (a positive integer lower than the number of rows). Results "
                  "are the same as without batching. Example: --batchify 5 %")
@@ -88,9 +92,8 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
   app.add_flag("--jsonl", args.jsonl,
                "Write the infected hosts as JSON Lines (one object per host: host, mean_score, flow_count, "
                "model, threshold) to OUTPUT_FILE or stdout, without the start line or questions.");
-  double threshold = 0;
-  auto* threshold_option = app.add_option(
-      "--threshold", threshold,
+  raw.threshold_option = app.add_option(
+      "--threshold", raw.threshold,
       "Report hosts whose mean score is at least this (default: the model's own, 0.5 for probabilities, 0 for "
       "svm decision values).");
   args.input.Add(app);
@@ -101,13 +104,76 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
       ->type_name("FILE");
   app.add_flag("--force", args.force,
                "Replace an existing OUTPUT_FILE even when it is not a botrecon result (never an input file).");
-  app.add_option("files", files, "INPUT_FILE [OUTPUT_FILE], or INPUT_FILE... with -o")->expected(1, -1)->required();
-  app.footer("For more detail see README.md.");
+  app.add_option("files", raw.files, "INPUT_FILE [OUTPUT_FILE], or INPUT_FILE... with -o")->expected(1, -1)->required();
+}
 
+BatchSpec ParseBatch(const std::pair<std::string, std::string>& batch) {
+  double value = 0;
+  try {
+    size_t used = 0;
+    value = std::stod(batch.first, &used);
+    if (used != batch.first.size() || !std::isfinite(value)) throw std::invalid_argument("x");
+  } catch (const std::exception&) {
+    throw core::UsageError("Invalid value for '-b' / '--batchify': '" + batch.first + "' is not a number.");
+  }
+  std::string kind = core::AsciiLower(batch.second);
+  if (kind == "%" || kind == "percent") {
+    if (!(value > 0 && value < 100)) {
+      throw core::UsageError("Invalid value for '-b' / '--batchify': " + batch.first +
+                             " % is out of range; a percentage must be greater than 0 and lower than 100.");
+    }
+    return {BatchSpec::Kind::kPercent, value};
+  }
+  if (kind == "batches" || kind == "batch") {
+    if (!(value >= 1)) {
+      throw core::UsageError("Invalid value for '-b' / '--batchify': " + batch.first +
+                             " batches; the number of batches must be a positive integer.");
+    }
+    return {BatchSpec::Kind::kBatches, std::floor(value)};
+  }
+  throw core::UsageError("Invalid value for '-b' / '--batchify': batch type '" + batch.second +
+                         "' is not one of '%', 'percent', 'batches'.");
+}
+
+void FinishScanArgs(const CLI::App& app, const RawScanArgs& raw, ScanArgs& args) {
+  if (raw.threshold_option->count() > 0) {
+    if (!std::isfinite(raw.threshold)) {
+      throw core::UsageError("Invalid value for '--threshold': must be a finite number.");
+    }
+    args.threshold = raw.threshold;
+  }
+  args.output_explicit = app.count("--output") > 0;
+  if (args.output_explicit || raw.files.size() != 2) {
+    args.inputs = raw.files;  // with -o, or one input, or three and more: all inputs
+  } else {
+    args.inputs = {raw.files[0]};  // the original's INPUT_FILE OUTPUT_FILE
+    args.output = raw.files[1];
+  }
+  if (!raw.batch.first.empty() || !raw.batch.second.empty()) args.batch = ParseBatch(raw.batch);
+  args.jobs.Validate("");
+  args.model.Validate("");
+  args.input.Validate("");
+  args.detection.Validate();
+  if (args.debug && !args.silent) args.verbose = true;
+}
+
+}  // namespace
+
+ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
+  CLI::App app{kDescription, "botrecon"};
+  app.get_formatter()->column_width(34);
+  app.set_help_flag("-h,--help", "Show this message and exit.");
+  app.set_version_flag("-V,--version", std::string("botrecon, version ") + BOTRECON_VERSION,
+                       "Show the version and exit.");
+  RawScanArgs raw;
+  DeclareScanOptions(app, args, raw);
+  app.footer("For more detail see README.md.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    std::cout << "Usage: botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]\n\n" << app.help("", CLI::AppFormatMode::Normal);
+    std::cout << "Usage: botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]\n"
+                 "       botrecon [OPTIONS] -o OUTPUT_FILE INPUT_FILE...\n\n"
+              << app.help("", CLI::AppFormatMode::Normal);
     return ParseOutcome::kExitOk;
   } catch (const CLI::CallForVersion& e) {
     std::cout << e.what() << "\n";
@@ -117,50 +183,7 @@ ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
   } catch (const CLI::ParseError& e) {
     throw core::UsageError(e.what());
   }
-
-  if (threshold_option->count() > 0) {
-    if (!std::isfinite(threshold)) throw core::UsageError("Invalid value for '--threshold': must be a finite number.");
-    args.threshold = threshold;
-  }
-  args.output_explicit = app.count("--output") > 0;
-  if (args.output_explicit || files.size() != 2) {
-    args.inputs = files;  // with -o, or one input, or three and more: all inputs
-  } else {
-    args.inputs = {files[0]};  // the original's INPUT_FILE OUTPUT_FILE
-    args.output = files[1];
-  }
-  if (!batch.first.empty() || !batch.second.empty()) {
-    double value = 0;
-    try {
-      size_t used = 0;
-      value = std::stod(batch.first, &used);
-      if (used != batch.first.size() || !std::isfinite(value)) throw std::invalid_argument("x");
-    } catch (const std::exception&) {
-      throw core::UsageError("Invalid value for '-b' / '--batchify': '" + batch.first + "' is not a number.");
-    }
-    std::string kind = core::AsciiLower(batch.second);
-    if (kind == "%" || kind == "percent") {
-      if (!(value > 0 && value < 100)) {
-        throw core::UsageError("Invalid value for '-b' / '--batchify': " + batch.first +
-                               " % is out of range; a percentage must be greater than 0 and lower than 100.");
-      }
-      args.batch = {BatchSpec::Kind::kPercent, value};
-    } else if (kind == "batches" || kind == "batch") {
-      if (!(value >= 1)) {
-        throw core::UsageError("Invalid value for '-b' / '--batchify': " + batch.first +
-                               " batches; the number of batches must be a positive integer.");
-      }
-      args.batch = {BatchSpec::Kind::kBatches, std::floor(value)};
-    } else {
-      throw core::UsageError("Invalid value for '-b' / '--batchify': batch type '" + batch.second +
-                             "' is not one of '%', 'percent', 'batches'.");
-    }
-  }
-  args.jobs.Validate("");
-  args.model.Validate("");
-  args.input.Validate("");
-  args.detection.Validate();
-  if (args.debug && !args.silent) args.verbose = true;
+  FinishScanArgs(app, raw, args);
   return ParseOutcome::kRun;
 }
 
