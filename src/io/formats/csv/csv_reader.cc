@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/formats.h"
+#include "io/formats/text_reader.h"
 
 namespace botrecon::io {
 namespace {
@@ -78,18 +79,17 @@ struct CsvConfig {
   uint64_t header_lines = 0;          // lines before the first data line
 };
 
-class CsvChunk : public Chunk {
+class CsvChunk : public TextChunk<CsvConfig> {
  public:
   CsvChunk(std::shared_ptr<const CsvConfig> config, std::shared_ptr<std::string> buffer, uint64_t first_line,
            bool has_quotes)
-      : config_(std::move(config)), buffer_(std::move(buffer)), first_line_(first_line), has_quotes_(has_quotes) {}
+      : TextChunk(config, std::move(buffer), first_line,
+                  first_line > config->header_lines ? first_line - config->header_lines - 1 : 0),
+        has_quotes_(has_quotes) {}
 
   void Decode(core::ColumnBatch& batch) override {
     const CsvConfig& cfg = *config_;
-    batch.Reset(cfg.num_outputs);
-    batch.keep_alive = buffer_;
-    batch.first_row = first_line_ > cfg.header_lines ? first_line_ - cfg.header_lines - 1 : 0;
-    for (auto& column : batch.columns) column.type = core::ColumnType::kString;
+    StartBatch(batch, cfg.num_outputs);
     const char* data = buffer_->data();
     const size_t size = buffer_->size();
     size_t pos = 0;
@@ -179,28 +179,19 @@ class CsvChunk : public Chunk {
     ++batch.skipped_rows;
   }
 
-  std::shared_ptr<const CsvConfig> config_;
-  std::shared_ptr<std::string> buffer_;
-  uint64_t first_line_;
   bool has_quotes_;
   std::string_view slots_[64];
 };
 
-class CsvReader : public Reader {
+class CsvReader : public TextReader<CsvConfig> {
  public:
-  CsvReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options)
-      : stream_(std::move(stream)), options_(options) {
+  CsvReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options) : TextReader(std::move(stream), options) {
     auto config = std::make_shared<CsvConfig>();
     config->name = stream_->name();
     config->skip_bad_rows = options.skip_bad_rows;
     config_ = config;
     ReadHeader(*config);
   }
-
-  const Schema& schema() const override { return schema_; }
-  const std::string& source_name() const override { return config_->name; }
-  uint64_t bytes_consumed() const override { return consumed_; }
-  uint64_t bytes_total() const override { return stream_->size(); }
 
   void SetProjection(const std::vector<int>& column_indices) override {
     auto config = std::make_shared<CsvConfig>(*config_);
@@ -220,9 +211,8 @@ class CsvReader : public Reader {
   }
 
   std::unique_ptr<Chunk> NextChunk() override {
-    if (pending_.empty() && eof_) return nullptr;
-    auto buffer = std::make_shared<std::string>();
-    buffer->swap(pending_);
+    std::shared_ptr<std::string> buffer = TakePending();
+    if (buffer == nullptr) return nullptr;
     size_t cut = std::string::npos;
     bool has_quotes = false;
     uint64_t newlines = 0;
@@ -255,18 +245,13 @@ class CsvReader : public Reader {
       cut = buffer->size();
       newlines = static_cast<uint64_t>(std::count(buffer->begin(), buffer->end(), '\n'));
     }
-    pending_.assign(*buffer, cut, std::string::npos);
-    buffer->resize(cut);
-    if (buffer->empty()) return nullptr;
+    if (!CutAt(*buffer, cut)) return nullptr;
     const uint64_t first_line = next_line_;
     next_line_ += newlines;
     return std::make_unique<CsvChunk>(config_, std::move(buffer), first_line, has_quotes);
   }
 
  private:
-  // Reads until `buffer` holds `target` bytes or the stream ends.
-  void Fill(std::string& buffer, size_t target) { consumed_ += FillBuffer(*stream_, buffer, target, eof_); }
-
   // Position just after the last record end that ends at most max_batch_rows
   // records in (npos if no complete record); `newlines` gets the number of
   // line feeds before it (quoted ones included: errors cite physical lines).
@@ -446,14 +431,6 @@ class CsvReader : public Reader {
     }
   }
 
-  std::unique_ptr<ByteStream> stream_;
-  ReaderOptions options_;
-  std::shared_ptr<const CsvConfig> config_;
-  Schema schema_;
-  std::string pending_;  // bytes read but not yet handed out
-  bool eof_ = false;
-  uint64_t next_line_ = 1;
-  uint64_t consumed_ = 0;
   bool nfdump_ = false;  // `nfdump -o csv` output, which ends with a summary
 };
 

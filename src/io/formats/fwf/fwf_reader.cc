@@ -28,6 +28,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/formats.h"
+#include "io/formats/text_reader.h"
 
 namespace botrecon::io {
 namespace {
@@ -131,19 +132,14 @@ struct FwfConfig {
   std::vector<int> projection;  // schema column of each output column
 };
 
-class FwfChunk : public Chunk {
+class FwfChunk : public TextChunk<FwfConfig> {
  public:
-  FwfChunk(std::shared_ptr<const FwfConfig> config, std::shared_ptr<std::string> buffer, uint64_t first_line,
-           uint64_t first_row)
-      : config_(std::move(config)), buffer_(std::move(buffer)), first_line_(first_line), first_row_(first_row) {}
+  using TextChunk::TextChunk;
 
   void Decode(core::ColumnBatch& batch) override {
     const FwfConfig& cfg = *config_;
     const size_t num_outputs = cfg.projection.size();
-    batch.Reset(num_outputs);
-    batch.keep_alive = buffer_;
-    batch.first_row = first_row_;
-    for (auto& column : batch.columns) column.type = core::ColumnType::kString;
+    StartBatch(batch, num_outputs);
     std::string_view text(*buffer_);
     uint64_t line_number = first_line_;
     LineChars chars;
@@ -165,28 +161,16 @@ class FwfChunk : public Chunk {
       ++batch.num_rows;
     }
   }
-
- private:
-  std::shared_ptr<const FwfConfig> config_;
-  std::shared_ptr<std::string> buffer_;
-  uint64_t first_line_;
-  uint64_t first_row_;
 };
 
-class FwfReader : public Reader {
+class FwfReader : public TextReader<FwfConfig> {
  public:
-  FwfReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options)
-      : stream_(std::move(stream)), options_(options) {
+  FwfReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options) : TextReader(std::move(stream), options) {
     auto config = std::make_shared<FwfConfig>();
     config->name = stream_->name();
     Infer(*config);
     config_ = config;
   }
-
-  const Schema& schema() const override { return schema_; }
-  const std::string& source_name() const override { return config_->name; }
-  uint64_t bytes_consumed() const override { return consumed_; }
-  uint64_t bytes_total() const override { return stream_->size(); }
 
   void SetProjection(const std::vector<int>& column_indices) override {
     for (int column : column_indices) {
@@ -200,9 +184,8 @@ class FwfReader : public Reader {
   }
 
   std::unique_ptr<Chunk> NextChunk() override {
-    if (pending_.empty() && eof_) return nullptr;
-    auto buffer = std::make_shared<std::string>();
-    buffer->swap(pending_);
+    std::shared_ptr<std::string> buffer = TakePending();
+    if (buffer == nullptr) return nullptr;
     size_t cut = std::string::npos;
     uint64_t rows = 0;
     for (;;) {
@@ -221,9 +204,7 @@ class FwfReader : public Reader {
       cut = buffer->size();
       rows += IsBlankLine(std::string_view(*buffer).substr(tail)) ? 0 : 1;
     }
-    pending_.assign(*buffer, cut, std::string::npos);
-    buffer->resize(cut);
-    if (buffer->empty()) return nullptr;
+    if (!CutAt(*buffer, cut)) return nullptr;
     const uint64_t first_line = next_line_;
     const uint64_t first_row = next_row_;
     next_line_ += static_cast<uint64_t>(std::count(buffer->begin(), buffer->end(), '\n'));
@@ -232,9 +213,6 @@ class FwfReader : public Reader {
   }
 
  private:
-  // Reads until `buffer` holds `target` bytes or the stream ends.
-  void Fill(std::string& buffer, size_t target) { consumed_ += FillBuffer(*stream_, buffer, target, eof_); }
-
   // Position just after the line that completes max_batch_rows non-blank
   // lines, or after the last complete line; npos if there is none. `rows`
   // receives the number of non-blank lines before the cut.
@@ -257,7 +235,14 @@ class FwfReader : public Reader {
 
   // Reads the first lines, infers the columns and reads the header.
   void Infer(FwfConfig& config) {
-    // Gather up to kInferLines lines (they stay in pending_).
+    const std::string_view window = ReadInferenceWindow(config);
+    config.specs = ColumnsOfMask(config.name, NonBlankMask(config.name, window));
+    ReadHeader(config);
+  }
+
+  // Gathers up to kInferLines lines into pending_ (they stay there) and
+  // returns them.
+  std::string_view ReadInferenceWindow(const FwfConfig& config) {
     Fill(pending_, 1 << 16);
     if (pending_.compare(0, 3, "\xEF\xBB\xBF") == 0) pending_.erase(0, 3);
     size_t lines = 0;
@@ -278,8 +263,11 @@ class FwfReader : public Reader {
     std::string_view window(pending_);
     if (lines >= kInferLines) window = window.substr(0, scanned);
     if (IsBlankLine(window)) throw core::InputError(config.name + ": the file is empty (no header and no data rows)");
+    return window;
+  }
 
-    // The mask of positions with a non-blank character in some line.
+  // The mask of character positions with a non-blank character in some line of `window`.
+  static std::vector<char> NonBlankMask(const std::string& name, std::string_view window) {
     std::vector<char> mask;
     LineChars chars;
     uint64_t line_number = 0;
@@ -290,7 +278,7 @@ class FwfReader : public Reader {
       pos = nl + 1;
       ++line_number;
       if (line.size() > kMaxLineBytes) {
-        throw core::InputError(config.name + ":" + std::to_string(line_number) + ": a line longer than " +
+        throw core::InputError(name + ":" + std::to_string(line_number) + ": a line longer than " +
                                std::to_string(kMaxLineBytes >> 20) + " MiB");
       }
       chars.Reset(line);
@@ -299,6 +287,12 @@ class FwfReader : public Reader {
         if (!chars.Blank(k)) mask[k] = 1;
       }
     }
+    return mask;
+  }
+
+  // The columns of a mask: each maximal run of set positions.
+  static std::vector<ColSpec> ColumnsOfMask(const std::string& name, const std::vector<char>& mask) {
+    std::vector<ColSpec> specs;
     for (size_t k = 0; k < mask.size();) {
       if (!mask[k]) {
         ++k;
@@ -306,14 +300,18 @@ class FwfReader : public Reader {
       }
       size_t start = k;
       while (k < mask.size() && mask[k]) ++k;
-      config.specs.push_back({start, k});
-      if (config.specs.size() > kMaxColumns) {
-        throw core::InputError(config.name + ": more than " + std::to_string(kMaxColumns) +
+      specs.push_back({start, k});
+      if (specs.size() > kMaxColumns) {
+        throw core::InputError(name + ": more than " + std::to_string(kMaxColumns) +
                                " columns in the first lines; is this a fixed-width table?");
       }
     }
+    return specs;
+  }
 
-    // The header: the first non-blank line.
+  // The header: the first non-blank line, taken out of pending_ when it is a
+  // header row (else the data starts there).
+  void ReadHeader(const FwfConfig& config) {
     size_t pos = 0;
     std::string_view header;
     for (;;) {
@@ -328,6 +326,7 @@ class FwfReader : public Reader {
       pos = nl + 1;
       ++next_line_;
     }
+    LineChars chars;
     chars.Reset(header);
     std::vector<std::string> names;
     for (size_t col = 0; col < config.specs.size(); ++col) names.emplace_back(Field(header, chars, config.specs, col));
@@ -348,15 +347,7 @@ class FwfReader : public Reader {
     }
   }
 
-  std::unique_ptr<ByteStream> stream_;
-  ReaderOptions options_;
-  std::shared_ptr<const FwfConfig> config_;
-  Schema schema_;
-  std::string pending_;  // bytes read but not yet handed out
-  bool eof_ = false;
-  uint64_t next_line_ = 1;
   uint64_t next_row_ = 0;
-  uint64_t consumed_ = 0;
 };
 
 }  // namespace

@@ -701,54 +701,79 @@ class DomReader : public SequentialReader {
     total_rows_ = CountElements(data);
   }
 
+  // How many members of an object are objects, arrays and scalars.
+  struct MemberCounts {
+    size_t objects = 0, arrays = 0, scalars = 0, outer = 0;
+    bool outer_integers = true;  // every key is an integer
+  };
+
+  static MemberCounts CountMembers(simdjson::dom::object object) {
+    MemberCounts counts;
+    for (auto field : object) {
+      ++counts.outer;
+      counts.outer_integers = counts.outer_integers && IsIntegerText(field.key);
+      element_type type = field.value.type();
+      if (type == element_type::OBJECT) {
+        ++counts.objects;
+      } else if (type == element_type::ARRAY) {
+        ++counts.arrays;
+      } else {
+        ++counts.scalars;
+      }
+    }
+    return counts;
+  }
+
   // {"col": {"idx": v}} (columns), {"idx": {"col": v}} (index), {"col": [v]}
   // (columns by position) or {"col": v} (one record).
   void DetectObjectOfColumnsOrRows(simdjson::dom::object object) {
-    size_t objects = 0, arrays = 0, scalars = 0, outer = 0;
-    bool outer_integers = true;
-    for (auto field : object) {
-      ++outer;
-      outer_integers = outer_integers && IsIntegerText(field.key);
-      element_type type = field.value.type();
-      if (type == element_type::OBJECT) {
-        ++objects;
-      } else if (type == element_type::ARRAY) {
-        ++arrays;
-      } else {
-        ++scalars;
-      }
-    }
+    const MemberCounts counts = CountMembers(object);
+    const size_t outer = counts.outer;
     if (outer == 0) {
       orient_ = Orient::kColumns;  // {}: no columns, no rows
       return;
     }
-    if (scalars == outer) {
+    if (counts.scalars == outer) {
       orient_ = Orient::kSingleRecord;
       total_rows_ = 1;
       CollectKeys(object, schema_, column_index_);
       return;
     }
-    if (objects != outer && arrays != outer) {
-      for (auto field : object) {
-        if (field.value.type() != (objects > 0 ? element_type::OBJECT : element_type::ARRAY)) {
-          Fail("/" + PointerToken(field.key), std::string("expected ") + (objects > 0 ? "an object" : "an array") +
-                                                  " like the other members (a column or row), got " +
-                                                  TypeName(field.value.type()));
-        }
+    if (counts.objects != outer && counts.arrays != outer) RequireAlikeMembers(object, counts.objects > 0);
+    if (counts.arrays == outer) {
+      DetectColumnsByPosition(object);
+    } else if (IsIndexLayout(object, counts)) {
+      DetectIndex(object, outer);
+    } else {
+      DetectColumnsOfObjects(object);
+    }
+  }
+
+  // Fails at the first member that is not an object (`objects`), else an array.
+  void RequireAlikeMembers(simdjson::dom::object object, bool objects) {
+    for (auto field : object) {
+      if (field.value.type() != (objects ? element_type::OBJECT : element_type::ARRAY)) {
+        Fail("/" + PointerToken(field.key), std::string("expected ") + (objects ? "an object" : "an array") +
+                                                " like the other members (a column or row), got " +
+                                                TypeName(field.value.type()));
       }
     }
-    if (arrays == outer) {
-      orient_ = Orient::kColumns;
-      columns_by_position_ = true;
-      for (auto field : object) {
-        AddName(std::string(field.key));
-        total_rows_ = std::max<uint64_t>(total_rows_, CountElements(AsArray(field.value)));
-      }
-      return;
+  }
+
+  // {"col": [v]}
+  void DetectColumnsByPosition(simdjson::dom::object object) {
+    orient_ = Orient::kColumns;
+    columns_by_position_ = true;
+    for (auto field : object) {
+      AddName(std::string(field.key));
+      total_rows_ = std::max<uint64_t>(total_rows_, CountElements(AsArray(field.value)));
     }
-    // Objects of objects: columns (pandas' default) or index. The index labels
-    // pandas writes are usually integers and the column names are not; else
-    // there are usually fewer columns than rows.
+  }
+
+  // Objects of objects: columns (pandas' default) or index. The index labels
+  // pandas writes are usually integers and the column names are not; else
+  // there are usually fewer columns than rows.
+  bool IsIndexLayout(simdjson::dom::object object, const MemberCounts& counts) {
     simdjson::dom::key_value_pair first_member = *object.begin();
     simdjson::dom::object first_inner = AsObject(first_member.value);
     bool inner_integers = true;
@@ -757,24 +782,24 @@ class DomReader : public SequentialReader {
       ++inner;
       inner_integers = inner_integers && IsIntegerText(field.key);
     }
-    bool index_layout;
-    if (inner_integers != outer_integers && inner > 0) {
-      index_layout = outer_integers;
-    } else {
-      index_layout = outer > inner;
-    }
-    if (index_layout) {
-      orient_ = Orient::kIndex;
-      object_it_ = object.begin();
-      object_end_ = object.end();
-      for (auto field : object) CollectKeys(AsObject(field.value), schema_, column_index_);
-      total_rows_ = outer;
-      return;
-    }
+    if (inner_integers != counts.outer_integers && inner > 0) return counts.outer_integers;
+    return counts.outer > inner;
+  }
+
+  // {"idx": {"col": v}}
+  void DetectIndex(simdjson::dom::object object, size_t outer) {
+    orient_ = Orient::kIndex;
+    object_it_ = object.begin();
+    object_end_ = object.end();
+    for (auto field : object) CollectKeys(AsObject(field.value), schema_, column_index_);
+    total_rows_ = outer;
+  }
+
+  // {"col": {"idx": v}}. Rows are the index keys in order of appearance. When
+  // every column has the same keys in the same order (what pandas writes), the
+  // columns are walked side by side; otherwise rows are matched by key.
+  void DetectColumnsOfObjects(simdjson::dom::object object) {
     orient_ = Orient::kColumns;
-    // Rows are the index keys in order of appearance. When every column has
-    // the same keys in the same order (what pandas writes), the columns are
-    // walked side by side; otherwise rows are matched by key.
     std::vector<std::string_view> keys;
     bool first = true;
     for (auto field : object) {

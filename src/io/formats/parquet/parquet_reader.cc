@@ -533,62 +533,58 @@ struct ColumnInfo {
 
 double Pow10(int32_t n) { return std::pow(10.0, n); }
 
-// Works out a column's conversion from its logical (else converted) type.
-// Returns an error text, empty if fine.
-std::string ResolveConversion(const SchemaElement& e, ColumnInfo& info) {
+// The logical type of a column: its own, else its legacy converted type translated.
+LogicalType LogicalOf(const SchemaElement& e) {
   using Kind = LogicalType::Kind;
+  LogicalType logical = e.logical;
+  if (logical.kind != Kind::kNone || !e.converted_type) return logical;
+  switch (*e.converted_type) {
+    case kUtf8:
+    case kEnum:
+    case kJson:
+      logical.kind = Kind::kString;
+      break;
+    case kMap:
+    case kMapKeyValue:
+    case kList:
+      logical.kind = Kind::kNested;
+      break;
+    case kDecimal:
+      logical.kind = Kind::kDecimal;
+      logical.scale = e.scale;
+      break;
+    case kDate:
+      logical.kind = Kind::kDate;
+      break;
+    case kTimeMillis:
+    case kTimeMicros:
+      logical.kind = Kind::kTime;
+      logical.unit = *e.converted_type == kTimeMillis ? 1 : 2;
+      break;
+    case kTimestampMillis:
+    case kTimestampMicros:
+      logical.kind = Kind::kTimestamp;
+      logical.unit = *e.converted_type == kTimestampMillis ? 1 : 2;
+      break;
+    case kUint8:
+    case kUint16:
+    case kUint32:
+    case kUint64:
+      logical.kind = Kind::kInteger;
+      logical.is_signed = false;
+      break;
+    default:
+      break;  // INT_8..INT_64, BSON, INTERVAL: nothing to change
+  }
+  return logical;
+}
+
+// The conversion a column's physical type alone asks for.
+void SetPhysicalConversion(ColumnInfo& info) {
   using CK = Conversion::Kind;
   Conversion& c = info.conversion;
-  const int32_t physical = info.physical;
-  const bool is_bytes = physical == kByteArray || physical == kFixedLenByteArray;
-  const bool is_int = physical == kInt32 || physical == kInt64;
-
-  // Translate a legacy converted type into a logical one.
-  LogicalType logical = e.logical;
-  if (logical.kind == Kind::kNone && e.converted_type) {
-    switch (*e.converted_type) {
-      case kUtf8:
-      case kEnum:
-      case kJson:
-        logical.kind = Kind::kString;
-        break;
-      case kMap:
-      case kMapKeyValue:
-      case kList:
-        logical.kind = Kind::kNested;
-        break;
-      case kDecimal:
-        logical.kind = Kind::kDecimal;
-        logical.scale = e.scale;
-        break;
-      case kDate:
-        logical.kind = Kind::kDate;
-        break;
-      case kTimeMillis:
-      case kTimeMicros:
-        logical.kind = Kind::kTime;
-        logical.unit = *e.converted_type == kTimeMillis ? 1 : 2;
-        break;
-      case kTimestampMillis:
-      case kTimestampMicros:
-        logical.kind = Kind::kTimestamp;
-        logical.unit = *e.converted_type == kTimestampMillis ? 1 : 2;
-        break;
-      case kUint8:
-      case kUint16:
-      case kUint32:
-      case kUint64:
-        logical.kind = Kind::kInteger;
-        logical.is_signed = false;
-        break;
-      default:
-        break;  // INT_8..INT_64, BSON, INTERVAL: nothing to change
-    }
-  }
-
-  if (logical.kind == Kind::kNested) return "is a nested type (LIST/MAP); only flat tables are supported";
   info.out_type = core::ColumnType::kDouble;
-  switch (physical) {
+  switch (info.physical) {
     case kBoolean:
     case kInt32:
     case kInt64:
@@ -600,12 +596,21 @@ std::string ResolveConversion(const SchemaElement& e, ColumnInfo& info) {
       break;
     case kInt96:
       c.kind = CK::kInt96;
-      return {};
+      break;
     default:
       c.kind = CK::kString;
       info.out_type = core::ColumnType::kString;
   }
+}
 
+// Refines a column's conversion by its logical type. Returns an error text, empty if fine.
+std::string ApplyLogicalType(const LogicalType& logical, ColumnInfo& info) {
+  using Kind = LogicalType::Kind;
+  using CK = Conversion::Kind;
+  Conversion& c = info.conversion;
+  const int32_t physical = info.physical;
+  const bool is_bytes = physical == kByteArray || physical == kFixedLenByteArray;
+  const bool is_int = physical == kInt32 || physical == kInt64;
   switch (logical.kind) {
     case Kind::kDecimal:
       if (logical.scale < 0 || logical.scale > 76) return "has a DECIMAL scale out of range";
@@ -643,6 +648,16 @@ std::string ResolveConversion(const SchemaElement& e, ColumnInfo& info) {
       break;
   }
   return {};
+}
+
+// Works out a column's conversion from its logical (else converted) type.
+// Returns an error text, empty if fine.
+std::string ResolveConversion(const SchemaElement& e, ColumnInfo& info) {
+  const LogicalType logical = LogicalOf(e);
+  if (logical.kind == LogicalType::Kind::kNested) return "is a nested type (LIST/MAP); only flat tables are supported";
+  SetPhysicalConversion(info);
+  if (info.physical == kInt96) return {};  // INT96: the logical type is not consulted
+  return ApplyLogicalType(logical, info);
 }
 
 // ---------------------------------------------------------------------------

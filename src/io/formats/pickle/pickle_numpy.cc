@@ -108,12 +108,19 @@ bool IsNumpyArray(PickleRef value) {
   return IsCoreObject(value, "multiarray", "_reconstruct") || IsCoreObject(value, "numeric", "_frombuffer");
 }
 
-NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std::string& what) {
-  if (!value->IsObjectOf("numpy", "dtype"))
-    Fail(source, what, value, "expected a numpy.dtype, got " + value->TypeName());
+namespace {
+
+// The letter and size of a dtype's type code ("<i8": 'i', 8; "|b1": 'b', 1).
+struct TypeCode {
+  char letter = 0;
+  int64_t size = 0;
+};
+
+// Parses the type code of numpy.dtype `value` into `dtype` (name, byte order,
+// datetime unit) and returns its letter and size.
+TypeCode ParseTypeCode(PickleRef value, const std::string& source, const std::string& what, NumpyDtype& dtype) {
   const auto& args = value->Args();
   if (args.empty() || !args[0]->IsString()) Fail(source, what, value, "numpy.dtype without a type code");
-  NumpyDtype dtype;
   dtype.name = std::string(args[0]->text);
   std::string_view code = args[0]->text;
   if (!code.empty() && (code[0] == '<' || code[0] == '>' || code[0] == '|' || code[0] == '=')) {
@@ -121,52 +128,65 @@ NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std:
     code.remove_prefix(1);
   }
   if (code.empty()) Fail(source, what, value, "numpy.dtype with an empty type code");
-  char letter = code[0];
+  TypeCode type{code[0], 0};
   std::string_view digits = code.substr(1);
   size_t bracket = digits.find('[');
-  if (bracket != std::string_view::npos && (letter == 'M' || letter == 'm') && digits.back() == ']') {
+  if (bracket != std::string_view::npos && (type.letter == 'M' || type.letter == 'm') && digits.back() == ']') {
     dtype.unit = std::string(digits.substr(bracket + 1, digits.size() - bracket - 2));
     digits = digits.substr(0, bracket);
   }
-  int64_t size = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9' || size > (1 << 24))
+    if (c < '0' || c > '9' || type.size > (1 << 24))
       Fail(source, what, value, "unsupported numpy dtype '" + dtype.name + "'");
-    size = size * 10 + (c - '0');
+    type.size = type.size * 10 + (c - '0');
   }
+  return type;
+}
 
-  // State: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]).
+// Datetime metadata of a dtype's state: (unit, num, ...) or (metadata dict, (unit, num, ...)).
+void ReadDatetimeMetadata(PickleRef meta, PickleRef value, const std::string& source, const std::string& what,
+                          NumpyDtype& dtype) {
+  if (meta->kind == PickleKind::kTuple && meta->Items().size() == 2 && meta->Items()[1]->kind == PickleKind::kTuple) {
+    meta = meta->Items()[1];
+  }
+  if (meta->kind == PickleKind::kTuple && !meta->Items().empty()) {
+    std::string_view unit;
+    if (RawBytes(meta->Items()[0], unit)) dtype.unit = std::string(unit);
+    int64_t count = 1;
+    if (meta->Items().size() >= 2 && SmallInt(meta->Items()[1], count) && count != 1) {
+      Fail(source, what, value, "datetime units with a multiplier are not supported");
+    }
+  }
+}
+
+// Reads the state of numpy.dtype `value` into `dtype` (byte order, datetime
+// unit); returns its element size, -1 if it has none.
+// State: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]).
+int64_t ReadDtypeState(PickleRef value, const std::string& source, const std::string& what, char letter,
+                       NumpyDtype& dtype) {
   PickleRef state = value->body->state;
   int64_t elsize = -1;
-  if (state != nullptr && state->kind == PickleKind::kTuple) {
-    const auto& s = state->Items();
-    if (s.size() >= 2 && s[1]->IsString()) {
-      if (s[1]->text == ">") dtype.big_endian = true;
-      if (s[1]->text == "<") dtype.big_endian = false;
-      if (s[1]->text == "=") dtype.big_endian = std::endian::native == std::endian::big;
-    }
-    if (s.size() >= 5 && (!s[2]->IsNone() || !s[3]->IsNone() || !s[4]->IsNone())) {
-      Fail(source, what, value, "structured/subarray numpy dtypes are not supported");
-    }
-    if (s.size() >= 6) SmallInt(s[5], elsize);
-    if (s.size() >= 9 && (letter == 'M' || letter == 'm')) {
-      // Datetime metadata: (unit, num, ...) or (metadata dict, (unit, num, ...)).
-      PickleRef meta = s[8];
-      if (meta->kind == PickleKind::kTuple && meta->Items().size() == 2 &&
-          meta->Items()[1]->kind == PickleKind::kTuple) {
-        meta = meta->Items()[1];
-      }
-      if (meta->kind == PickleKind::kTuple && !meta->Items().empty()) {
-        std::string_view unit;
-        if (RawBytes(meta->Items()[0], unit)) dtype.unit = std::string(unit);
-        int64_t count = 1;
-        if (meta->Items().size() >= 2 && SmallInt(meta->Items()[1], count) && count != 1) {
-          Fail(source, what, value, "datetime units with a multiplier are not supported");
-        }
-      }
-    }
+  if (state == nullptr || state->kind != PickleKind::kTuple) return elsize;
+  const auto& s = state->Items();
+  if (s.size() >= 2 && s[1]->IsString()) {
+    if (s[1]->text == ">") dtype.big_endian = true;
+    if (s[1]->text == "<") dtype.big_endian = false;
+    if (s[1]->text == "=") dtype.big_endian = std::endian::native == std::endian::big;
   }
+  if (s.size() >= 5 && (!s[2]->IsNone() || !s[3]->IsNone() || !s[4]->IsNone())) {
+    Fail(source, what, value, "structured/subarray numpy dtypes are not supported");
+  }
+  if (s.size() >= 6) SmallInt(s[5], elsize);
+  if (s.size() >= 9 && (letter == 'M' || letter == 'm')) ReadDatetimeMetadata(s[8], value, source, what, dtype);
+  return elsize;
+}
 
+// The kind and item size of `dtype` from its type code and element size;
+// fails on sizes numpy would not write.
+void SetKindAndSize(PickleRef value, const std::string& source, const std::string& what, TypeCode type,
+                    int64_t elsize, NumpyDtype& dtype) {
+  const char letter = type.letter;
+  const int64_t size = type.size;
   auto require = [&](bool ok) {
     if (!ok) Fail(source, what, value, "unsupported numpy dtype '" + dtype.name + "'");
   };
@@ -216,6 +236,17 @@ NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std:
     default:
       require(false);
   }
+}
+
+}  // namespace
+
+NumpyDtype ReadNumpyDtype(PickleRef value, const std::string& source, const std::string& what) {
+  if (!value->IsObjectOf("numpy", "dtype"))
+    Fail(source, what, value, "expected a numpy.dtype, got " + value->TypeName());
+  NumpyDtype dtype;
+  const TypeCode type = ParseTypeCode(value, source, what, dtype);
+  const int64_t elsize = ReadDtypeState(value, source, what, type.letter, dtype);
+  SetKindAndSize(value, source, what, type, elsize, dtype);
   if (dtype.itemsize <= 1) dtype.big_endian = false;
   return dtype;
 }

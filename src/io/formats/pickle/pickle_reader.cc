@@ -335,6 +335,25 @@ class PickleReader : public SequentialReader {
   };
 
   void Interpret() {
+    PickleRef mgr = BlockManager();
+    PickleRef axes = nullptr;
+    std::vector<Unpacked> raw_blocks = ManagerBlocks(mgr, axes);
+    std::vector<std::string> names = ColumnNames(axes->Items()[0]);
+    std::optional<uint64_t> index_length = IndexLength(axes->Items()[1]);
+    columns_.resize(names.size());
+    for (size_t i = 0; i < names.size(); ++i) columns_[i].name = names[i];
+    std::optional<uint64_t> rows = PlaceBlocks(raw_blocks, names, mgr);
+    if (rows && index_length && *rows != *index_length) {
+      Fail("the index has " + std::to_string(*index_length) + " entries but the blocks have " + std::to_string(*rows) +
+               " rows",
+           mgr);
+    }
+    num_rows_ = rows ? *rows : index_length.value_or(0);
+    for (const auto& c : columns_) schema_.names.push_back(c.name);
+  }
+
+  // The BlockManager of the DataFrame at the root.
+  PickleRef BlockManager() const {
     PickleRef root = doc_->root();
     if (!root->IsObjectOf("pandas.core.frame", "DataFrame")) {
       Fail("pickle holds " + root->TypeName() + ", not a pandas DataFrame", root);
@@ -349,9 +368,12 @@ class PickleReader : public SequentialReader {
     if (!mgr->IsObjectOf("pandas.core.internals.managers", "BlockManager")) {
       Fail("DataFrame pickle has a " + mgr->TypeName() + " where a BlockManager belongs", mgr);
     }
+    return mgr;
+  }
 
+  // The blocks of a BlockManager; sets `axes` to its (columns, index) pair.
+  std::vector<Unpacked> ManagerBlocks(PickleRef mgr, PickleRef& axes) {
     std::vector<Unpacked> raw_blocks;
-    PickleRef axes = nullptr;
     PickleRef mgr_state = mgr->body->state;
     if (mgr->Args().size() >= 2) {  // pandas >= 1.3: BlockManager(blocks, axes)
       PickleRef blocks = mgr->Args()[0];
@@ -359,35 +381,43 @@ class PickleReader : public SequentialReader {
       if (!blocks->IsSequence()) Fail("BlockManager blocks are not a sequence", blocks);
       for (PickleRef block : blocks->Items()) raw_blocks.push_back(UnpackBlock(block));
     } else if (mgr_state != nullptr && mgr_state->kind == PickleKind::kTuple && mgr_state->Items().size() >= 4) {
-      PickleRef extra = mgr_state->Items()[3];  // pandas <= 1.2: {"0.14.1": {"axes", "blocks"}}
-      PickleRef v14 = extra->kind == PickleKind::kDict ? extra->Find("0.14.1") : nullptr;
-      if (v14 == nullptr || v14->kind != PickleKind::kDict) {
-        Fail("BlockManager state predates pandas 0.14.1 and is not supported", mgr);
-      }
-      axes = v14->Find("axes");
-      PickleRef blocks = v14->Find("blocks");
-      if (blocks == nullptr || !blocks->IsSequence()) Fail("BlockManager state has no block list", v14);
-      for (PickleRef block : blocks->Items()) {
-        if (block->kind != PickleKind::kDict) Fail("BlockManager block is not a dict", block);
-        PickleRef values = block->Find("values");
-        PickleRef locs = block->Find("mgr_locs");
-        if (values == nullptr || locs == nullptr) Fail("BlockManager block lacks values or mgr_locs", block);
-        raw_blocks.push_back({values, locs});
-      }
+      raw_blocks = LegacyBlocks(mgr, mgr_state->Items()[3], axes);
     } else {
       Fail("BlockManager has neither (blocks, axes) nor a 0.14.1 state", mgr);
     }
     if (axes == nullptr || !axes->IsSequence() || axes->Items().size() != 2) {
       Fail("BlockManager of a DataFrame needs 2 axes", axes != nullptr ? axes : mgr);
     }
+    return raw_blocks;
+  }
 
-    std::vector<std::string> names = ColumnNames(axes->Items()[0]);
-    std::optional<uint64_t> index_length = IndexLength(axes->Items()[1]);
-    columns_.resize(names.size());
-    for (size_t i = 0; i < names.size(); ++i) columns_[i].name = names[i];
+  // pandas <= 1.2: the blocks in the state's {"0.14.1": {"axes", "blocks"}}; sets `axes`.
+  std::vector<Unpacked> LegacyBlocks(PickleRef mgr, PickleRef extra, PickleRef& axes) const {
+    PickleRef v14 = extra->kind == PickleKind::kDict ? extra->Find("0.14.1") : nullptr;
+    if (v14 == nullptr || v14->kind != PickleKind::kDict) {
+      Fail("BlockManager state predates pandas 0.14.1 and is not supported", mgr);
+    }
+    axes = v14->Find("axes");
+    PickleRef blocks = v14->Find("blocks");
+    if (blocks == nullptr || !blocks->IsSequence()) Fail("BlockManager state has no block list", v14);
+    std::vector<Unpacked> raw_blocks;
+    for (PickleRef block : blocks->Items()) {
+      if (block->kind != PickleKind::kDict) Fail("BlockManager block is not a dict", block);
+      PickleRef values = block->Find("values");
+      PickleRef locs = block->Find("mgr_locs");
+      if (values == nullptr || locs == nullptr) Fail("BlockManager block lacks values or mgr_locs", block);
+      raw_blocks.push_back({values, locs});
+    }
+    return raw_blocks;
+  }
+
+  // Plans the columns of every block into columns_ (named `names`), checking
+  // that each column is placed once; returns the rows of the blocks (none if
+  // there are no blocks).
+  std::optional<uint64_t> PlaceBlocks(const std::vector<Unpacked>& raw_blocks, const std::vector<std::string>& names,
+                                      PickleRef mgr) {
     std::vector<bool> placed(names.size(), false);
     std::optional<uint64_t> rows;
-
     for (size_t b = 0; b < raw_blocks.size(); ++b) {
       std::string what = "block " + std::to_string(b + 1);
       std::vector<uint64_t> positions = Placement(raw_blocks[b].placement, names.size(), what);
@@ -410,13 +440,7 @@ class PickleReader : public SequentialReader {
     for (size_t i = 0; i < placed.size(); ++i) {
       if (!placed[i]) Fail("column '" + names[i] + "' is in no block", mgr);
     }
-    if (rows && index_length && *rows != *index_length) {
-      Fail("the index has " + std::to_string(*index_length) + " entries but the blocks have " + std::to_string(*rows) +
-               " rows",
-           mgr);
-    }
-    num_rows_ = rows ? *rows : index_length.value_or(0);
-    for (const auto& c : columns_) schema_.names.push_back(c.name);
+    return rows;
   }
 
   // A block record -> (values, placement).
@@ -533,102 +557,129 @@ class PickleReader : public SequentialReader {
     if (IsNumpyArray(values))
       return PlansFromArray(values, ReadNumpyArray(values, name_, what + " values"), width, what, rows);
     std::string cls = ExtensionClass(values);
-    PickleRef ndarray = nullptr;
-    PickleRef dtype = nullptr;
     if (cls == "pandas.core.arrays.datetimes.DatetimeArray") {  // 2-D-able: may hold several columns
-      ExtensionState(values, ndarray, dtype, what);
-      std::vector<ColumnPlan> plans =
-          PlansFromArray(ndarray, ReadNumpyArray(ndarray, name_, what + " datetimes"), width, what, rows);
-      if (dtype != nullptr && !dtype->IsObjectOf("numpy", "dtype")) {
-        for (auto& plan : plans) {
-          plan.source = Source::kUnsupported;
-          plan.unsupported = "time-zone-aware datetimes (" + dtype->TypeName() + ") are not supported";
-        }
-      }
-      return plans;
+      return DatetimeColumns(values, width, what, rows);
     }
     std::vector<ColumnPlan> plans(width);
     // One-column extension arrays.
     if (width != 1) Fail(what + ": an extension array block must hold exactly one column", values);
     ColumnPlan& plan = plans[0];
-    auto one_d = [&](PickleRef array_value, const std::string& part) {
-      NumpyArray array = ReadNumpyArray(array_value, name_, what + " " + part);
-      // pandas 2-D-able extension arrays may be stored as (1, n).
-      if (array.shape.size() == 2 && array.shape[0] == 1) {
-        return Keep(std::move(array), true);
-      }
-      if (array.shape.size() != 1) Fail(what + " " + part + " is not one-dimensional", array_value);
-      return Keep(std::move(array), false);
-    };
-    auto length = [](const ArrayRef* ref) { return ref->two_d ? ref->array.shape[1] : ref->array.shape[0]; };
-
     if (cls == "pandas.core.arrays.integer.IntegerArray" || cls == "pandas.core.arrays.floating.FloatingArray" ||
         cls == "pandas.core.arrays.boolean.BooleanArray") {
-      PickleRef state = values->body->state;
-      PickleRef data = state != nullptr && state->kind == PickleKind::kDict ? state->Find("_data") : nullptr;
-      PickleRef mask = state != nullptr && state->kind == PickleKind::kDict ? state->Find("_mask") : nullptr;
-      if (data == nullptr || mask == nullptr) Fail(what + ": " + cls + " without _data and _mask", values);
-      plan.values = one_d(data, "data");
-      plan.mask = one_d(mask, "mask");
-      rows = length(plan.values);
-      if (length(plan.mask) != rows || plan.mask->array.dtype.kind != NumpyKind::kBool) {
-        Fail(what + ": " + cls + " mask does not match its data", mask);
-      }
-      plan.source = Source::kMasked;
-      if (!IsNumeric(plan.values->array.dtype.kind)) Fail(what + ": " + cls + " data is not numeric", data);
-      plan.type = core::ColumnType::kDouble;
+      PlanMaskedColumn(values, cls, what, plan, rows);
       return plans;
     }
     if (cls == "pandas.core.arrays.string_.StringArray") {
+      PickleRef ndarray = nullptr;
+      PickleRef dtype = nullptr;
       ExtensionState(values, ndarray, dtype, what);
-      plan.values = one_d(ndarray, "strings");
-      rows = length(plan.values);
+      plan.values = OneDArray(ndarray, what, "strings");
+      rows = Length(plan.values);
       plan.block_row = 0;
       PlanNumpyColumn(plan, rows);
       return plans;
     }
     if (cls == "pandas.core.arrays.categorical.Categorical") {
-      ExtensionState(values, ndarray, dtype, what);
-      plan.values = one_d(ndarray, "codes");
-      rows = length(plan.values);
-      if (plan.values->array.dtype.kind != NumpyKind::kInt)
-        Fail(what + ": categorical codes are not integers", ndarray);
-      PickleRef categories = nullptr;
-      if (dtype != nullptr && dtype->IsObjectOf("pandas.core.dtypes.dtypes", "CategoricalDtype") &&
-          dtype->body->state != nullptr) {
-        categories = dtype->body->state->Find("categories");
-        if (categories == nullptr) categories = dtype->body->state->Find("_categories");
-      }
-      if (categories == nullptr) Fail(what + ": categorical without categories", values);
-      PickleRef data = IndexData(categories);
-      if (data == nullptr)
-        Fail(what + ": categories of type " + categories->TypeName() + " are not supported", categories);
-      NumpyArray cats = ReadNumpyArray(data, name_, what + " categories");
-      if (cats.shape.size() != 1) Fail(what + ": categories are not one-dimensional", data);
-      plan.categories = &Keep(std::move(cats), false)->array;
-      plan.source = Source::kCategorical;
-      plan.type = core::ColumnType::kString;
-      if (plan.categories->dtype.kind != NumpyKind::kObject) {
-        if (!IsNumeric(plan.categories->dtype.kind)) {
-          plan.source = Source::kUnsupported;
-          plan.unsupported = "categories of dtype '" + plan.categories->dtype.name + "' are not supported";
-        }
-        plan.type = core::ColumnType::kDouble;
-      } else {
-        bool any_text = false;
-        for (PickleRef cell : *plan.categories->objects) {
-          CellKind kind = Classify(cell, nullptr);
-          if (kind == CellKind::kOther) {
-            plan.source = Source::kUnsupported;
-            plan.unsupported = "a category is a " + cell->TypeName();
-          }
-          any_text = any_text || kind == CellKind::kText;
-        }
-        plan.type = any_text ? core::ColumnType::kString : core::ColumnType::kDouble;
-      }
+      PlanCategoricalColumn(values, what, plan, rows);
       return plans;
     }
     Fail(what + ": values of type " + cls + " are not supported", values);
+  }
+
+  // A DatetimeArray block: its numpy array's columns, unsupported when time-zone aware.
+  std::vector<ColumnPlan> DatetimeColumns(PickleRef values, size_t width, const std::string& what, uint64_t& rows) {
+    PickleRef ndarray = nullptr;
+    PickleRef dtype = nullptr;
+    ExtensionState(values, ndarray, dtype, what);
+    std::vector<ColumnPlan> plans =
+        PlansFromArray(ndarray, ReadNumpyArray(ndarray, name_, what + " datetimes"), width, what, rows);
+    if (dtype != nullptr && !dtype->IsObjectOf("numpy", "dtype")) {
+      for (auto& plan : plans) {
+        plan.source = Source::kUnsupported;
+        plan.unsupported = "time-zone-aware datetimes (" + dtype->TypeName() + ") are not supported";
+      }
+    }
+    return plans;
+  }
+
+  // The array of a one-column extension array (`part` of it), kept.
+  const ArrayRef* OneDArray(PickleRef array_value, const std::string& what, const std::string& part) {
+    NumpyArray array = ReadNumpyArray(array_value, name_, what + " " + part);
+    // pandas 2-D-able extension arrays may be stored as (1, n).
+    if (array.shape.size() == 2 && array.shape[0] == 1) {
+      return Keep(std::move(array), true);
+    }
+    if (array.shape.size() != 1) Fail(what + " " + part + " is not one-dimensional", array_value);
+    return Keep(std::move(array), false);
+  }
+
+  static uint64_t Length(const ArrayRef* ref) { return ref->two_d ? ref->array.shape[1] : ref->array.shape[0]; }
+
+  // IntegerArray, FloatingArray, BooleanArray: numeric data and a mask of missing values.
+  void PlanMaskedColumn(PickleRef values, const std::string& cls, const std::string& what, ColumnPlan& plan,
+                        uint64_t& rows) {
+    PickleRef state = values->body->state;
+    PickleRef data = state != nullptr && state->kind == PickleKind::kDict ? state->Find("_data") : nullptr;
+    PickleRef mask = state != nullptr && state->kind == PickleKind::kDict ? state->Find("_mask") : nullptr;
+    if (data == nullptr || mask == nullptr) Fail(what + ": " + cls + " without _data and _mask", values);
+    plan.values = OneDArray(data, what, "data");
+    plan.mask = OneDArray(mask, what, "mask");
+    rows = Length(plan.values);
+    if (Length(plan.mask) != rows || plan.mask->array.dtype.kind != NumpyKind::kBool) {
+      Fail(what + ": " + cls + " mask does not match its data", mask);
+    }
+    plan.source = Source::kMasked;
+    if (!IsNumeric(plan.values->array.dtype.kind)) Fail(what + ": " + cls + " data is not numeric", data);
+    plan.type = core::ColumnType::kDouble;
+  }
+
+  // Categorical: integer codes into an array of categories.
+  void PlanCategoricalColumn(PickleRef values, const std::string& what, ColumnPlan& plan, uint64_t& rows) {
+    PickleRef ndarray = nullptr;
+    PickleRef dtype = nullptr;
+    ExtensionState(values, ndarray, dtype, what);
+    plan.values = OneDArray(ndarray, what, "codes");
+    rows = Length(plan.values);
+    if (plan.values->array.dtype.kind != NumpyKind::kInt) Fail(what + ": categorical codes are not integers", ndarray);
+    PickleRef categories = nullptr;
+    if (dtype != nullptr && dtype->IsObjectOf("pandas.core.dtypes.dtypes", "CategoricalDtype") &&
+        dtype->body->state != nullptr) {
+      categories = dtype->body->state->Find("categories");
+      if (categories == nullptr) categories = dtype->body->state->Find("_categories");
+    }
+    if (categories == nullptr) Fail(what + ": categorical without categories", values);
+    PickleRef data = IndexData(categories);
+    if (data == nullptr)
+      Fail(what + ": categories of type " + categories->TypeName() + " are not supported", categories);
+    NumpyArray cats = ReadNumpyArray(data, name_, what + " categories");
+    if (cats.shape.size() != 1) Fail(what + ": categories are not one-dimensional", data);
+    plan.categories = &Keep(std::move(cats), false)->array;
+    plan.source = Source::kCategorical;
+    PlanCategoryType(plan);
+  }
+
+  // The output type of a categorical column from its categories (numbers or
+  // text); unsupported for other categories.
+  static void PlanCategoryType(ColumnPlan& plan) {
+    plan.type = core::ColumnType::kString;
+    if (plan.categories->dtype.kind != NumpyKind::kObject) {
+      if (!IsNumeric(plan.categories->dtype.kind)) {
+        plan.source = Source::kUnsupported;
+        plan.unsupported = "categories of dtype '" + plan.categories->dtype.name + "' are not supported";
+      }
+      plan.type = core::ColumnType::kDouble;
+    } else {
+      bool any_text = false;
+      for (PickleRef cell : *plan.categories->objects) {
+        CellKind kind = Classify(cell, nullptr);
+        if (kind == CellKind::kOther) {
+          plan.source = Source::kUnsupported;
+          plan.unsupported = "a category is a " + cell->TypeName();
+        }
+        any_text = any_text || kind == CellKind::kText;
+      }
+      plan.type = any_text ? core::ColumnType::kString : core::ColumnType::kDouble;
+    }
   }
 
   // Plans for the `width` columns of a numpy array: (width, rows) 2-D, or 1-D for one column.

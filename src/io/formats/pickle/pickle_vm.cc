@@ -1103,127 +1103,152 @@ std::shared_ptr<const PickleDocument> RunPickle(std::shared_ptr<const FileBuffer
 
 namespace {
 
-void Render(PickleRef v, int depth, std::string& out) {
-  constexpr size_t kMaxItems = 8;
-  constexpr size_t kMaxText = 40;
-  if (out.size() > 4000) {
-    out += "...";
-    return;
+constexpr size_t kRenderMaxItems = 8;
+constexpr size_t kRenderMaxText = 40;
+
+void Render(PickleRef v, int depth, std::string& out);
+
+// A string or bytes value as Python would show it, cut after kRenderMaxText bytes.
+void RenderQuoted(std::string_view prefix, std::string_view text, std::string& out) {
+  out += prefix;
+  out += '\'';
+  for (char c : text.substr(0, kRenderMaxText)) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F || c == '\'' || c == '\\') {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
   }
-  auto quoted = [&](std::string_view prefix, std::string_view text) {
-    out += prefix;
-    out += '\'';
-    for (char c : text.substr(0, kMaxText)) {
-      auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u >= 0x7F || c == '\'' || c == '\\') {
-        static const char* kHex = "0123456789abcdef";
-        out += "\\x";
-        out += kHex[u >> 4];
-        out += kHex[u & 15];
-      } else {
-        out += c;
-      }
-    }
-    if (text.size() > kMaxText) out += "...(" + std::to_string(text.size()) + " bytes)";
-    out += '\'';
-  };
-  auto sequence = [&](const std::vector<PickleRef>& items, char open, char close) {
-    out += open;
-    for (size_t i = 0; i < items.size() && i < kMaxItems; ++i) {
-      if (i > 0) out += ", ";
-      Render(items[i], depth - 1, out);
-    }
-    if (items.size() > kMaxItems) out += ", ...(" + std::to_string(items.size()) + " items)";
-    out += close;
-  };
+  if (text.size() > kRenderMaxText) out += "...(" + std::to_string(text.size()) + " bytes)";
+  out += '\'';
+}
+
+// The first kRenderMaxItems of `items` between `open` and `close`, each to `depth`.
+void RenderSequence(const std::vector<PickleRef>& items, char open, char close, int depth, std::string& out) {
+  out += open;
+  for (size_t i = 0; i < items.size() && i < kRenderMaxItems; ++i) {
+    if (i > 0) out += ", ";
+    Render(items[i], depth, out);
+  }
+  if (items.size() > kRenderMaxItems) out += ", ...(" + std::to_string(items.size()) + " items)";
+  out += close;
+}
+
+// The first kRenderMaxItems entries of a dict, keys and values to `depth`.
+void RenderDict(PickleRef v, int depth, std::string& out) {
+  out += '{';
+  const auto& entries = v->body->entries;
+  for (size_t i = 0; i < entries.size() && i < kRenderMaxItems; ++i) {
+    if (i > 0) out += ", ";
+    Render(entries[i].first, depth, out);
+    out += ": ";
+    Render(entries[i].second, depth, out);
+  }
+  if (entries.size() > kRenderMaxItems) out += ", ...(" + std::to_string(entries.size()) + " entries)";
+  out += '}';
+}
+
+// An object: its type, constructor arguments, kwargs, state and items, to `depth`.
+void RenderObject(PickleRef v, int depth, std::string& out) {
+  out += v->TypeName();
+  RenderSequence(v->body->args->body->items, '(', ')', depth, out);
+  if (v->body->kwargs != nullptr) {
+    out += " kwargs=";
+    Render(v->body->kwargs, depth, out);
+  }
+  if (v->body->state != nullptr) {
+    out += " state=";
+    Render(v->body->state, depth, out);
+  }
+  if (!v->body->items.empty()) {
+    out += " items=";
+    RenderSequence(v->body->items, '[', ']', depth, out);
+  }
+}
+
+// A value without parts (None, numbers, strings, globals); false for containers.
+bool RenderScalar(PickleRef v, std::string& out) {
   switch (v->kind) {
     case PickleKind::kNone:
       out += "None";
-      return;
+      return true;
     case PickleKind::kBool:
       out += v->boolean ? "True" : "False";
-      return;
+      return true;
     case PickleKind::kInt:
       out += std::to_string(v->integer);
-      return;
+      return true;
     case PickleKind::kBigInt:
       out += "<" + std::to_string(v->text.size()) + "-byte int>";
-      return;
+      return true;
     case PickleKind::kFloat: {
       char buf[32];
       auto res = std::to_chars(buf, buf + sizeof buf, v->real);
       out.append(buf, res.ptr);
-      return;
+      return true;
     }
     case PickleKind::kStr:
-      quoted("", v->text);
-      return;
+      RenderQuoted("", v->text, out);
+      return true;
     case PickleKind::kBytes:
-      quoted("b", v->text);
-      return;
+      RenderQuoted("b", v->text, out);
+      return true;
     case PickleKind::kByteArray:
-      quoted("bytearray(b", v->text);
+      RenderQuoted("bytearray(b", v->text, out);
       out += ')';
-      return;
+      return true;
     case PickleKind::kGlobal:
       out += v->TypeName();
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A container, its parts to `depth` - 1.
+void RenderContainer(PickleRef v, int depth, std::string& out) {
+  switch (v->kind) {
+    case PickleKind::kTuple:
+      RenderSequence(v->body->items, '(', ')', depth - 1, out);
+      return;
+    case PickleKind::kList:
+      RenderSequence(v->body->items, '[', ']', depth - 1, out);
+      return;
+    case PickleKind::kSet:
+      RenderSequence(v->body->items, '{', '}', depth - 1, out);
+      return;
+    case PickleKind::kFrozenSet:
+      out += "frozenset";
+      RenderSequence(v->body->items, '{', '}', depth - 1, out);
+      return;
+    case PickleKind::kDict:
+      RenderDict(v, depth - 1, out);
+      return;
+    case PickleKind::kObject:
+      RenderObject(v, depth - 1, out);
       return;
     default:
-      break;
+      return;
   }
+}
+
+void Render(PickleRef v, int depth, std::string& out) {
+  if (out.size() > 4000) {
+    out += "...";
+    return;
+  }
+  if (RenderScalar(v, out)) return;
   if (depth <= 0) {
     out += "<";
     out += v->kind == PickleKind::kObject ? v->TypeName() : PickleKindName(v->kind);
     out += ">";
     return;
   }
-  switch (v->kind) {
-    case PickleKind::kTuple:
-      sequence(v->body->items, '(', ')');
-      return;
-    case PickleKind::kList:
-      sequence(v->body->items, '[', ']');
-      return;
-    case PickleKind::kSet:
-      sequence(v->body->items, '{', '}');
-      return;
-    case PickleKind::kFrozenSet:
-      out += "frozenset";
-      sequence(v->body->items, '{', '}');
-      return;
-    case PickleKind::kDict: {
-      out += '{';
-      const auto& entries = v->body->entries;
-      for (size_t i = 0; i < entries.size() && i < kMaxItems; ++i) {
-        if (i > 0) out += ", ";
-        Render(entries[i].first, depth - 1, out);
-        out += ": ";
-        Render(entries[i].second, depth - 1, out);
-      }
-      if (entries.size() > kMaxItems) out += ", ...(" + std::to_string(entries.size()) + " entries)";
-      out += '}';
-      return;
-    }
-    case PickleKind::kObject: {
-      out += v->TypeName();
-      sequence(v->body->args->body->items, '(', ')');
-      if (v->body->kwargs != nullptr) {
-        out += " kwargs=";
-        Render(v->body->kwargs, depth - 1, out);
-      }
-      if (v->body->state != nullptr) {
-        out += " state=";
-        Render(v->body->state, depth - 1, out);
-      }
-      if (!v->body->items.empty()) {
-        out += " items=";
-        sequence(v->body->items, '[', ']');
-      }
-      return;
-    }
-    default:
-      return;
-  }
+  RenderContainer(v, depth, out);
 }
 
 }  // namespace
