@@ -2,17 +2,17 @@
 //
 // BM_ParseIpAddress    core::ParseIpAddress over the SrcAddr column (the
 //                      aggregator parses every row's address).
-// BM_AggregateAddBatch ShardedAggregator::AddBatch over the workload's SrcAddr
+// BM_AggregateAddBatch ShardedHostTable::AddBatch over the workload's SrcAddr
 //                      column in 65,536-row batches, a fresh aggregator per
 //                      iteration (so table growth is included); with
 //                      threads:2 two threads feed one aggregator, as -j 2 does.
 //                      200k rows hold ~70k hosts, 1M ~350k, 5M ~1.74M.
-// BM_CollectSelect     ShardedAggregator::Collect + SelectInfected (format
+// BM_CollectSelect     ShardedHostTable::Collect + SelectInfected (format
 //                      every host, keep mean >= 0.5, sort) after aggregation.
 #include <span>
 #include <thread>
 
-#include "aggregate/host_aggregator.h"
+#include "aggregate/host_table.h"
 #include "bench_common.h"
 #include "core/ip_address.h"
 
@@ -70,7 +70,7 @@ const HostColumn* Hosts(benchmark::State& state, int64_t rows) {
   return cache.emplace(rows, std::move(column)).first->second.get();
 }
 
-void FeedBatches(aggregate::ShardedAggregator& aggregator, const HostColumn& column, size_t first_batch,
+void FeedBatches(aggregate::ShardedHostTable& aggregator, const HostColumn& column, size_t first_batch,
                  size_t batch_step) {
   const size_t n = column.hosts.size();
   for (size_t begin = first_batch * kBatchRows; begin < n; begin += batch_step * kBatchRows) {
@@ -98,7 +98,7 @@ void BM_AggregateAddBatch(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(1));
   size_t hosts = 0;
   for (auto _ : state) {
-    auto aggregator = std::make_unique<aggregate::ShardedAggregator>();
+    auto aggregator = std::make_unique<aggregate::ShardedHostTable>();
     if (threads == 1) {
       FeedBatches(*aggregator, *column, 0, 1);
     } else {
@@ -129,7 +129,7 @@ BENCHMARK(BM_AggregateAddBatch)
 void BM_CollectSelect(benchmark::State& state) {
   const HostColumn* column = Hosts(state, state.range(0));
   if (column == nullptr) return;
-  aggregate::ShardedAggregator aggregator;
+  aggregate::ShardedHostTable aggregator;
   FeedBatches(aggregator, *column, 0, 1);
   size_t infected = 0;
   for (auto _ : state) {

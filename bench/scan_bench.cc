@@ -10,7 +10,7 @@
 
 #include <cstdio>
 
-#include "aggregate/host_aggregator.h"
+#include "aggregate/host_table.h"
 #include "bench_common.h"
 #include "bench_model.h"
 #include "pipeline/scan.h"

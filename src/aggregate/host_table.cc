@@ -1,4 +1,4 @@
-#include "aggregate/host_aggregator.h"
+#include "aggregate/host_table.h"
 
 #include <algorithm>
 #include <cmath>
@@ -65,22 +65,36 @@ double FixedMean(FixedScore sum, uint64_t count) {
                              static_cast<long double>(count));
 }
 
-void HostAggregator::Grow() {
+void HostDetail::Merge(const HostDetail& other) {
+  botnet += other.botnet;
+  normal += other.normal;
+  background += other.background;
+  first_seen = std::fmin(first_seen, other.first_seen);  // fmin/fmax ignore NaN
+  last_seen = std::fmax(last_seen, other.last_seen);
+}
+
+void HostTable::Grow() {
   std::vector<Entry, core::HugePageAllocator<Entry>> old;
   old.swap(slots_);
+  std::vector<HostDetail> old_details;
+  old_details.swap(details_);
   // Grow by half (not double) at 80 % load: 40-byte slots for millions of
   // hosts are the biggest memory cost of a scan. The slot index is a
   // multiply-shift of the hash, so any table size works.
   slots_.assign(old.empty() ? 256 : old.size() + old.size() / 2, Entry{});
+  if (details_on_) details_.assign(slots_.size(), HostDetail{});
   num_ip_ = 0;
-  for (const Entry& e : old) {
+  for (size_t i = 0; i < old.size(); ++i) {
+    const Entry& e = old[i];
     if (e.count_and_flag != 0) {
-      AddFixed(e.address, (e.count_and_flag & kV4Flag) != 0, LoadSum(e.sum_lo, e.sum_hi), e.count_and_flag & ~kV4Flag);
+      AddFixed(e.address, (e.count_and_flag & kV4Flag) != 0, LoadSum(e.sum_lo, e.sum_hi), e.count_and_flag & ~kV4Flag,
+               details_on_ ? &old_details[i] : nullptr);
     }
   }
 }
 
-void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4, FixedScore sum, uint64_t count) {
+void HostTable::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4, FixedScore sum, uint64_t count,
+                         const HostDetail* detail) {
   if ((num_ip_ + 1) * 10 > slots_.size() * 8) Grow();
   const size_t size = slots_.size();
   const uint64_t flag = is_v4 ? kV4Flag : 0;
@@ -94,6 +108,7 @@ void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4
       e.sum_lo = static_cast<uint64_t>(u);
       e.sum_hi = static_cast<uint64_t>(u >> 64);
       ++num_ip_;
+      if (details_on_ && detail != nullptr) details_[i] = *detail;
       return;
     }
     if (SameAddress(e.address, address) && (e.count_and_flag & kV4Flag) == flag) {
@@ -101,44 +116,56 @@ void HostAggregator::AddFixed(const std::array<uint8_t, 16>& address, bool is_v4
       e.sum_lo = static_cast<uint64_t>(u);
       e.sum_hi = static_cast<uint64_t>(u >> 64);
       e.count_and_flag += count;
+      if (details_on_ && detail != nullptr) details_[i].Merge(*detail);
       return;
     }
     if (++i == size) i = 0;
   }
 }
 
-void HostAggregator::Prefetch(const core::IpAddress& address) const {
+void HostTable::Prefetch(const core::IpAddress& address) const {
   if (!slots_.empty()) __builtin_prefetch(&slots_[Slot(HashAddress(address.bytes))]);
 }
 
-void HostAggregator::Add(const core::IpAddress& address, FixedScore fixed_score) {
-  AddFixed(address.bytes, address.is_v4, fixed_score, 1);
+void HostTable::Add(const core::IpAddress& address, FixedScore fixed_score, const HostDetail* detail) {
+  AddFixed(address.bytes, address.is_v4, fixed_score, 1, detail);
 }
 
-void HostAggregator::Add(std::string_view host, FixedScore fixed_score) {
+void HostTable::Add(std::string_view host, FixedScore fixed_score, const HostDetail* detail) {
   auto it = other_.find(std::string(host));
   if (it == other_.end()) it = other_.emplace(std::string(host), Acc{}).first;
   it->second.sum = CheckedAdd(it->second.sum, fixed_score);
   ++it->second.count;
+  if (details_on_ && detail != nullptr) it->second.detail.Merge(*detail);
 }
 
-void HostAggregator::Merge(const HostAggregator& other) {
-  for (const Entry& e : other.slots_) {
+void HostTable::Merge(const HostTable& other) {
+  for (size_t i = 0; i < other.slots_.size(); ++i) {
+    const Entry& e = other.slots_[i];
     if (e.count_and_flag != 0) {
-      AddFixed(e.address, (e.count_and_flag & kV4Flag) != 0, LoadSum(e.sum_lo, e.sum_hi), e.count_and_flag & ~kV4Flag);
+      AddFixed(e.address, (e.count_and_flag & kV4Flag) != 0, LoadSum(e.sum_lo, e.sum_hi), e.count_and_flag & ~kV4Flag,
+               other.details_on_ ? &other.details_[i] : nullptr);
     }
   }
   for (const auto& [host, acc] : other.other_) {
     Acc& mine = other_[host];
     mine.sum = CheckedAdd(mine.sum, acc.sum);
     mine.count += acc.count;
+    if (details_on_) mine.detail.Merge(acc.detail);
   }
 }
 
-void HostAggregator::Collect(std::vector<HostResult>& out, double min_score, uint64_t min_count,
-                             const std::unordered_set<std::string>* always) const {
+HostResult HostTable::Result(std::string host, FixedScore sum, uint64_t count, const HostDetail* detail) const {
+  HostResult result{std::move(host), FixedMean(sum, count), count, {}};
+  if (details_on_ && detail != nullptr) result.detail = *detail;
+  return result;
+}
+
+void HostTable::Collect(std::vector<HostResult>& out, double min_score, uint64_t min_count,
+                        const std::unordered_set<std::string>* always) const {
   const bool check_always = always != nullptr && !always->empty();
-  for (const Entry& e : slots_) {
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const Entry& e = slots_[i];
     if (e.count_and_flag == 0) continue;
     const uint64_t count = e.count_and_flag & ~kV4Flag;
     const double mean = FixedMean(LoadSum(e.sum_lo, e.sum_hi), count);
@@ -148,12 +175,14 @@ void HostAggregator::Collect(std::vector<HostResult>& out, double min_score, uin
     address.bytes = e.address;
     address.is_v4 = (e.count_and_flag & kV4Flag) != 0;
     std::string host = core::FormatIpAddress(address);
-    if (passes || always->count(host) > 0) out.push_back({std::move(host), mean, count});
+    if (passes || always->count(host) > 0) {
+      out.push_back(Result(std::move(host), LoadSum(e.sum_lo, e.sum_hi), count, details_on_ ? &details_[i] : nullptr));
+    }
   }
   for (const auto& [host, acc] : other_) {
     const double mean = FixedMean(acc.sum, acc.count);
     const bool passes = acc.count >= min_count && mean >= min_score;
-    if (passes || (check_always && always->count(host) > 0)) out.push_back({host, mean, acc.count});
+    if (passes || (check_always && always->count(host) > 0)) out.push_back(Result(host, acc.sum, acc.count, &acc.detail));
   }
 }
 
@@ -165,10 +194,59 @@ size_t ShardCount(int threads) {
 }
 }  // namespace
 
-ShardedAggregator::ShardedAggregator(int threads) : shards_(ShardCount(threads)), shard_mask_(shards_.size() - 1) {}
+ShardedHostTable::ShardedHostTable(int threads, bool details)
+    : shards_(ShardCount(threads)), shard_mask_(shards_.size() - 1) {
+  for (auto& shard : shards_) shard.table = HostTable(details);
+}
 
-void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::span<const double> scores,
-                                 std::span<const uint8_t> keep) {
+// The detail one row adds (labels and start as HostRows says).
+static HostDetail RowDetail(const HostRows& rows, size_t row) {
+  HostDetail detail;
+  if (!rows.labels.empty()) {
+    switch (static_cast<LabelClass>(rows.labels[row])) {
+      case LabelClass::kBotnet: detail.botnet = 1; break;
+      case LabelClass::kBackground: detail.background = 1; break;
+      case LabelClass::kNormal: detail.normal = 1; break;
+    }
+  }
+  if (!rows.start.empty()) detail.first_seen = detail.last_seen = rows.start[row];
+  return detail;
+}
+
+size_t ShardedHostTable::ShardOf(std::string_view host) const {
+  if (auto address = core::ParseIpAddress(host)) return HashAddress(address->bytes) & shard_mask_;
+  return std::hash<std::string_view>{}(host) & shard_mask_;
+}
+
+void ShardedHostTable::Merge(const ShardedHostTable& other) {
+  if (other.shards_.size() == shards_.size()) {
+    for (size_t s = 0; s < shards_.size(); ++s) shards_[s].table.Merge(other.shards_[s].table);
+    return;
+  }
+  // Different shard counts: each host goes to the shard this table keeps it in.
+  for (const Shard& shard : other.shards_) {
+    const HostTable& from = shard.table;
+    for (size_t i = 0; i < from.slots_.size(); ++i) {
+      const HostTable::Entry& e = from.slots_[i];
+      if (e.count_and_flag == 0) continue;
+      shards_[HashAddress(e.address) & shard_mask_].table.AddFixed(
+          e.address, (e.count_and_flag & kV4Flag) != 0, LoadSum(e.sum_lo, e.sum_hi), e.count_and_flag & ~kV4Flag,
+          from.details_on_ ? &from.details_[i] : nullptr);
+    }
+    for (const auto& [host, acc] : from.other_) {
+      HostTable::Acc& mine = shards_[ShardOf(host)].table.other_[host];
+      mine.sum = CheckedAdd(mine.sum, acc.sum);
+      mine.count += acc.count;
+      mine.detail.Merge(acc.detail);
+    }
+  }
+}
+
+void ShardedHostTable::AddBatch(const HostRows& rows) {
+  const std::span<const std::string_view> hosts = rows.hosts;
+  const std::span<const double> scores = rows.scores;
+  const std::span<const uint8_t> keep = rows.keep;
+  const bool details = !rows.labels.empty() || !rows.start.empty();
   const size_t n = hosts.size();
   struct Item {
     core::IpAddress address;
@@ -199,7 +277,7 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
     by_shard[shard].push_back(item);
   }
   auto add_all = [&](size_t s) {
-    HostAggregator& table = shards_[s].table;
+    HostTable& table = shards_[s].table;
     const auto& items = by_shard[s];
     constexpr size_t kAhead = 8;  // slots are random: fetch a few rows ahead
     for (size_t k = 0; k < std::min(kAhead, items.size()); ++k) {
@@ -208,10 +286,12 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
     for (size_t k = 0; k < items.size(); ++k) {
       const Item& item = items[k];
       if (k + kAhead < items.size() && items[k + kAhead].is_ip) table.Prefetch(items[k + kAhead].address);
+      HostDetail detail;
+      if (details) detail = RowDetail(rows, item.row);
       if (item.is_ip) {
-        table.Add(item.address, item.score);
+        table.Add(item.address, item.score, details ? &detail : nullptr);
       } else {
-        table.Add(hosts[item.row], item.score);
+        table.Add(hosts[item.row], item.score, details ? &detail : nullptr);
       }
     }
   };
@@ -233,17 +313,43 @@ void ShardedAggregator::AddBatch(std::span<const std::string_view> hosts, std::s
   }
 }
 
-std::vector<HostResult> ShardedAggregator::Collect(double min_score, uint64_t min_count,
+std::vector<HostResult> ShardedHostTable::Collect(double min_score, uint64_t min_count,
                                                    const std::unordered_set<std::string>* always) const {
   std::vector<HostResult> out;
   for (const auto& shard : shards_) shard.table.Collect(out, min_score, min_count, always);
   return out;
 }
 
-size_t ShardedAggregator::size() const {
+size_t ShardedHostTable::size() const {
   size_t total = 0;
   for (const auto& shard : shards_) total += shard.table.size();
   return total;
+}
+
+void SortHosts(std::vector<HostResult>& hosts) {
+  struct Key {
+    int kind;  // 0 = IPv4, 1 = IPv6, 2 = other
+    core::IpAddress address;
+    size_t index;
+  };
+  std::vector<Key> keys(hosts.size());
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    keys[i] = {2, {}, i};
+    if (auto a = core::ParseIpAddress(hosts[i].host)) keys[i] = {a->is_v4 ? 0 : 1, *a, i};
+  }
+  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+    const HostResult& x = hosts[a.index];
+    const HostResult& y = hosts[b.index];
+    if (x.mean_score != y.mean_score) return x.mean_score > y.mean_score;
+    if (x.flow_count != y.flow_count) return x.flow_count > y.flow_count;
+    if (a.kind != b.kind) return a.kind < b.kind;
+    if (a.kind != 2) return a.address.bytes < b.address.bytes;
+    return x.host < y.host;
+  });
+  std::vector<HostResult> sorted;
+  sorted.reserve(hosts.size());
+  for (const Key& k : keys) sorted.push_back(std::move(hosts[k.index]));
+  hosts = std::move(sorted);
 }
 
 std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double threshold, int64_t min_count,
@@ -253,30 +359,8 @@ std::vector<HostResult> SelectInfected(std::vector<HostResult> hosts, double thr
     if (min_count > 0 && h.flow_count < static_cast<uint64_t>(min_count)) continue;
     if (h.mean_score >= threshold || (flagged != nullptr && flagged->count(h.host) > 0)) out.push_back(std::move(h));
   }
-  struct Key {
-    int kind;  // 0 = IPv4, 1 = IPv6, 2 = other
-    core::IpAddress address;
-  };
-  auto key_of = [](const std::string& host) {
-    Key k{2, {}};
-    if (auto a = core::ParseIpAddress(host)) k = {a->is_v4 ? 0 : 1, *a};
-    return k;
-  };
-  std::vector<std::pair<Key, size_t>> order;
-  for (size_t i = 0; i < out.size(); ++i) order.push_back({key_of(out[i].host), i});
-  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-    const HostResult& x = out[a.second];
-    const HostResult& y = out[b.second];
-    if (x.mean_score != y.mean_score) return x.mean_score > y.mean_score;
-    if (x.flow_count != y.flow_count) return x.flow_count > y.flow_count;
-    if (a.first.kind != b.first.kind) return a.first.kind < b.first.kind;
-    if (a.first.kind != 2) return a.first.address.bytes < b.first.address.bytes;
-    return x.host < y.host;
-  });
-  std::vector<HostResult> sorted;
-  sorted.reserve(out.size());
-  for (const auto& [key, i] : order) sorted.push_back(std::move(out[i]));
-  return sorted;
+  SortHosts(out);
+  return out;
 }
 
 }  // namespace botrecon::aggregate

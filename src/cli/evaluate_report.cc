@@ -47,7 +47,7 @@ std::string HostList(const std::string& title, const std::vector<eval::HostScore
   for (size_t i = 0; i < all.size(); ++i) {
     const auto& h = all[i];
     std::string line = fmt::format("  {:<{}}  {:>10}  {:>10}", h.host, wh, Score(h.mean_score), h.flow_count);
-    if (botnet_column) line += fmt::format("  {:>12}", h.botnet_flows);
+    if (botnet_column) line += fmt::format("  {:>12}", h.detail.botnet);
     if (flagged != nullptr) line += is_flagged[i] ? "  yes" : "  no";
     if (r.min_count > 0 && h.flow_count < static_cast<uint64_t>(r.min_count)) {
       line += fmt::format("  (not evaluated: fewer than {} flows)", r.min_count);
@@ -70,12 +70,62 @@ void WriteHosts(JsonWriter& w, const std::string& key, const std::vector<eval::H
     w.Key("flow_count");
     w.UInt(h.flow_count);
     w.Key("botnet_flows");
-    w.UInt(h.botnet_flows);
+    w.UInt(h.detail.botnet);
     w.Key("evaluated");
     w.Bool(r.min_count <= 0 || h.flow_count >= static_cast<uint64_t>(r.min_count));
     w.EndObject();
   }
   w.EndArray();
+}
+
+// The detector quality section (see eval::EvaluateDetection).
+std::string QualityTable(const EvaluationReport& r) {
+  const eval::DetectionQuality& q = *r.quality;
+  std::string out = fmt::format(
+      "\nDetection quality (--detect {}; infected hosts: {}; normal hosts with >= {} flows: {})\n", r.detect_level,
+      q.infected, q.min_flows, q.normal_hosts);
+  constexpr const char* kCombined = "model or detector";
+  size_t wn = std::string_view(kCombined).size();
+  for (const auto& v : q.verdicts) wn = std::max(wn, v.name.size());
+  out += fmt::format("  {:<{}}  {:>5}  {:>6}  {:>14}\n", "Verdict", wn, "Found", "Missed", "Normal flagged");
+  for (const auto& v : q.verdicts) {
+    const std::string rate =
+        q.normal_hosts == 0 ? "" : fmt::format(" ({:.2f} %)", 100.0 * static_cast<double>(v.normal_flagged) /
+                                                                static_cast<double>(q.normal_hosts));
+    out += fmt::format("  {:<{}}  {:>5}  {:>6}  {:>14}\n", v.name == "combined" ? kCombined : v.name, wn,
+                       v.found, v.missed, fmt::format("{}{}", v.normal_flagged, rate));
+  }
+  return out;
+}
+
+void WriteQuality(JsonWriter& w, const EvaluationReport& r) {
+  const eval::DetectionQuality& q = *r.quality;
+  w.Key("detection_quality");
+  w.BeginObject();
+  w.Key("detect");
+  w.String(r.detect_level);
+  w.Key("min_flows");
+  w.Int(q.min_flows);
+  w.Key("infected");
+  w.UInt(q.infected);
+  w.Key("normal_hosts");
+  w.UInt(q.normal_hosts);
+  w.Key("verdicts");
+  w.BeginArray();
+  for (const auto& v : q.verdicts) {
+    w.BeginObject();
+    w.Key("name");
+    w.String(v.name);
+    w.Key("found");
+    w.UInt(v.found);
+    w.Key("missed");
+    w.UInt(v.missed);
+    w.Key("normal_flagged");
+    w.UInt(v.normal_flagged);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
 }
 
 }  // namespace
@@ -137,6 +187,7 @@ std::string FormatEvaluationTable(const EvaluationReport& r) {
   out += HostList("Infected hosts missed", h.missed, r, botnet_column);
   out += HostList("False-positive hosts" + among, h.false_positives, r, botnet_column);
   if (r.have_normal) out += HostList("Known normal hosts", h.normal_not_flagged, r, botnet_column, &h.normal_flagged);
+  if (r.quality) out += QualityTable(r);
   return out;
 }
 
@@ -244,6 +295,7 @@ std::string FormatEvaluationJson(const EvaluationReport& r) {
   WriteHosts(w, "normal_flagged_hosts", h.normal_flagged, r);
   WriteHosts(w, "normal_not_flagged_hosts", h.normal_not_flagged, r);
   w.EndObject();
+  if (r.quality) WriteQuality(w, r);
   w.EndObject();
   return w.str();
 }

@@ -1,6 +1,7 @@
 // The report of `botrecon evaluate`: a table for the terminal and JSON.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct EvaluationReport {
   int64_t fp_min_flows = 0;
   bool have_normal = false;  // --normal given
   eval::HostMetrics host;
+  // Detector quality, unless --detect model.
+  std::optional<eval::DetectionQuality> quality;
+  std::string detect_level;  // "default" or "all"
 };
 
 // The report as a readable table, ending with a newline.

@@ -1,5 +1,5 @@
-// Labelled-flow inputs on the command line, shared by `botrecon train` and
-// `botrecon evaluate`: FILE, FILE@FROM:TO, FILE#label=0|1, FILE#infected=A,B
+// Flow inputs on the command line, shared by `botrecon train`, `botrecon
+// evaluate` and the scan (which takes the window only): FILE, FILE@FROM:TO, FILE#label=0|1, FILE#infected=A,B
 // and a label with a window (FILE#label=1@:70).
 #pragma once
 #include <memory>
@@ -13,10 +13,7 @@
 namespace botrecon::cli {
 
 // A time window in minutes after a file's first row; -1 = no bound.
-struct TimeWindow {
-  double from_minutes = -1;
-  double to_minutes = -1;
-};
+using TimeWindow = pipeline::TimeWindow;
 
 struct InputSpec {
   std::string path;

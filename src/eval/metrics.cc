@@ -1,11 +1,11 @@
 #include "eval/metrics.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <unordered_map>
 #include <utility>
 
-#include "aggregate/host_aggregator.h"
 #include "core/error.h"
 #include "core/ip_address.h"
 
@@ -27,59 +27,81 @@ std::optional<double> Ratio(uint64_t numerator, uint64_t denominator) {
   return static_cast<double>(static_cast<long double>(numerator) / static_cast<long double>(denominator));
 }
 
-// Both areas from one pass over the flows sorted by score, highest first,
-// one step per distinct score.
-struct Areas {
-  std::optional<double> roc_auc;
-  std::optional<double> pr_auc;
-};
+}  // namespace
 
-Areas ComputeAreas(std::span<const double> scores, std::span<const uint8_t> labels) {
-  CheckSizes(scores, labels);
-  std::vector<std::pair<double, uint8_t>> sorted(scores.size());
-  uint64_t positives = 0;
-  for (size_t i = 0; i < scores.size(); ++i) {
-    CheckFinite(scores[i]);
-    sorted[i] = {scores[i], labels[i] != 0 ? 1 : 0};
-    positives += sorted[i].second;
+double ScoreCounts::Key(double score) const {
+  if (level_ == 0) return score;
+  const uint64_t mask = ~((uint64_t{1} << kDropBits[level_]) - 1);
+  return std::bit_cast<double>(std::bit_cast<uint64_t>(score) & mask);
+}
+
+void ScoreCounts::Add(double score, bool botnet) {
+  CheckFinite(score);
+  ++counts_[Key(score)][botnet ? 1 : 0];
+  ++(botnet ? positives_ : negatives_);
+  if (counts_.size() > max_distinct_) Coarsen(level_ + 1);
+}
+
+void ScoreCounts::Coarsen(int level) {
+  constexpr int kLevels = static_cast<int>(std::size(kDropBits));
+  for (; level < kLevels; ++level) {
+    level_ = level;
+    std::unordered_map<double, std::array<uint64_t, 2>> coarse;
+    for (const auto& [score, counts] : counts_) {
+      auto& to = coarse[Key(score)];
+      to[0] += counts[0];
+      to[1] += counts[1];
+    }
+    counts_ = std::move(coarse);
+    if (counts_.size() <= max_distinct_) return;
   }
-  const uint64_t negatives = sorted.size() - positives;
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+}
 
+void ScoreCounts::Merge(const ScoreCounts& other) {
+  if (other.level_ > level_) Coarsen(other.level_);
+  for (const auto& [score, counts] : other.counts_) {
+    auto& to = counts_[Key(score)];
+    to[0] += counts[0];
+    to[1] += counts[1];
+  }
+  positives_ += other.positives_;
+  negatives_ += other.negatives_;
+  if (counts_.size() > max_distinct_) Coarsen(level_ + 1);
+}
+
+// Both areas from one pass over the distinct scores, highest first.
+std::pair<std::optional<double>, std::optional<double>> ScoreCounts::Areas() const {
+  std::vector<std::pair<double, std::array<uint64_t, 2>>> sorted(counts_.begin(), counts_.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   // ROC: twice the area under the (FP, TP) step curve in integer units, each
   // step a trapezoid dFP * (TP_before + TP_after) / 2. AP: sum of
   // (dTP / P) * TP / (TP + FP) at each step.
   Uint128 twice_roc_area = 0;
   long double ap = 0;
   uint64_t tp = 0, fp = 0;
-  for (size_t i = 0; i < sorted.size();) {
-    const double score = sorted[i].first;
-    uint64_t step_tp = 0, step_fp = 0;
-    for (; i < sorted.size() && sorted[i].first == score; ++i) {
-      if (sorted[i].second)
-        ++step_tp;
-      else
-        ++step_fp;
-    }
+  for (const auto& [score, counts] : sorted) {
+    const uint64_t step_fp = counts[0], step_tp = counts[1];
     twice_roc_area += static_cast<Uint128>(step_fp) * (2 * tp + step_tp);
     tp += step_tp;
     fp += step_fp;
     if (step_tp > 0) ap += static_cast<long double>(step_tp) * tp / (static_cast<long double>(tp + fp));
   }
-  Areas areas;
-  if (positives > 0 && negatives > 0) {
-    areas.roc_auc = static_cast<double>(static_cast<long double>(twice_roc_area) /
-                                        (2.0L * static_cast<long double>(positives) * negatives));
+  std::pair<std::optional<double>, std::optional<double>> areas;
+  if (positives_ > 0 && negatives_ > 0) {
+    areas.first = static_cast<double>(static_cast<long double>(twice_roc_area) /
+                                      (2.0L * static_cast<long double>(positives_) * negatives_));
   }
-  if (positives > 0) areas.pr_auc = static_cast<double>(ap / static_cast<long double>(positives));
+  if (positives_ > 0) areas.second = static_cast<double>(ap / static_cast<long double>(positives_));
   return areas;
 }
 
-// The canonical name of a host: an IP address written canonically, anything
-// else as written.
-std::string CanonicalHost(std::string_view host) {
-  if (auto address = core::ParseIpAddress(host)) return core::FormatIpAddress(*address);
-  return std::string(host);
+namespace {
+
+ScoreCounts CountScores(std::span<const double> scores, std::span<const uint8_t> labels) {
+  CheckSizes(scores, labels);
+  ScoreCounts counts(SIZE_MAX);
+  for (size_t i = 0; i < scores.size(); ++i) counts.Add(scores[i], labels[i] != 0);
+  return counts;
 }
 
 bool Matches(const filter::AddressFilter* filter, const std::string& host) {
@@ -95,28 +117,27 @@ ConfusionMatrix Confusion(std::span<const double> scores, std::span<const uint8_
   ConfusionMatrix m;
   for (size_t i = 0; i < scores.size(); ++i) {
     CheckFinite(scores[i]);
-    const bool predicted = scores[i] >= threshold;
-    if (labels[i] != 0) {
-      ++(predicted ? m.tp : m.fn);
-    } else {
-      ++(predicted ? m.fp : m.tn);
-    }
+    Count(m, scores[i], labels[i] != 0, threshold);
   }
   return m;
 }
 
 std::optional<double> RocAuc(std::span<const double> scores, std::span<const uint8_t> labels) {
-  return ComputeAreas(scores, labels).roc_auc;
+  return CountScores(scores, labels).Areas().first;
 }
 
 std::optional<double> AveragePrecision(std::span<const double> scores, std::span<const uint8_t> labels) {
-  return ComputeAreas(scores, labels).pr_auc;
+  return CountScores(scores, labels).Areas().second;
 }
 
 FlowMetrics ComputeFlowMetrics(std::span<const double> scores, std::span<const uint8_t> labels, double threshold) {
+  return ComputeFlowMetrics(Confusion(scores, labels, threshold), CountScores(scores, labels), threshold);
+}
+
+FlowMetrics ComputeFlowMetrics(const ConfusionMatrix& confusion, const ScoreCounts& counts, double threshold) {
   FlowMetrics m;
   m.threshold = threshold;
-  m.confusion = Confusion(scores, labels, threshold);
+  m.confusion = confusion;
   const ConfusionMatrix& c = m.confusion;
   m.positives = c.tp + c.fn;
   m.negatives = c.fp + c.tn;
@@ -124,82 +145,16 @@ FlowMetrics ComputeFlowMetrics(std::span<const double> scores, std::span<const u
   m.recall = Ratio(c.tp, c.tp + c.fn);
   m.f1 = Ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn);
   m.accuracy = Ratio(c.tp + c.tn, m.positives + m.negatives);
-  Areas areas = ComputeAreas(scores, labels);
-  m.roc_auc = areas.roc_auc;
-  m.pr_auc = areas.pr_auc;
+  std::tie(m.roc_auc, m.pr_auc) = counts.Areas();
   return m;
 }
 
-std::vector<HostScore> AggregateHosts(std::span<const std::string_view> hosts, std::span<const double> scores,
-                                      std::span<const uint8_t> labels) {
-  CheckSizes(scores, labels);
-  if (hosts.size() != scores.size()) throw core::InternalError("hosts and scores differ in length");
-  struct Acc {
-    aggregate::FixedScore sum = 0;
-    uint64_t count = 0;
-    uint64_t botnet = 0;
-  };
-  std::vector<std::string> names;
-  std::vector<Acc> accs;
-  std::unordered_map<std::string, size_t> by_name;          // canonical name -> index
-  std::unordered_map<std::string_view, size_t> by_written;  // as written -> index (views into `hosts`)
-  for (size_t r = 0; r < hosts.size(); ++r) {
-    auto it = by_written.find(hosts[r]);
-    size_t idx;
-    if (it != by_written.end()) {
-      idx = it->second;
-    } else {
-      std::string name = CanonicalHost(hosts[r]);
-      auto [named, inserted] = by_name.emplace(name, names.size());
-      if (inserted) {
-        names.push_back(std::move(name));
-        accs.emplace_back();
-      }
-      idx = named->second;
-      by_written.emplace(hosts[r], idx);
-    }
-    Acc& acc = accs[idx];
-    if (__builtin_add_overflow(acc.sum, aggregate::ToFixed(scores[r]), &acc.sum)) {
-      throw core::InputError("per-host score sum overflows (scores too large)");
-    }
-    ++acc.count;
-    acc.botnet += labels[r] != 0 ? 1 : 0;
-  }
-  std::vector<HostScore> out(names.size());
-  for (size_t i = 0; i < names.size(); ++i) {
-    out[i] = {std::move(names[i]), aggregate::FixedMean(accs[i].sum, accs[i].count), accs[i].count, accs[i].botnet};
-  }
-  return out;
-}
-
-void SortHosts(std::vector<HostScore>& hosts) {
-  struct Key {
-    int kind;  // 0 = IPv4, 1 = IPv6, 2 = other
-    core::IpAddress address;
-    size_t index;
-  };
-  std::vector<Key> keys(hosts.size());
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    keys[i] = {2, {}, i};
-    if (auto a = core::ParseIpAddress(hosts[i].host)) keys[i] = {a->is_v4 ? 0 : 1, *a, i};
-  }
-  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
-    const HostScore& x = hosts[a.index];
-    const HostScore& y = hosts[b.index];
-    if (x.mean_score != y.mean_score) return x.mean_score > y.mean_score;
-    if (x.flow_count != y.flow_count) return x.flow_count > y.flow_count;
-    if (a.kind != b.kind) return a.kind < b.kind;
-    if (a.kind != 2) return a.address.bytes < b.address.bytes;
-    return x.host < y.host;
-  });
-  std::vector<HostScore> sorted;
-  sorted.reserve(hosts.size());
-  for (const Key& k : keys) sorted.push_back(std::move(hosts[k.index]));
-  hosts = std::move(sorted);
+bool IsInfected(const HostScore& host, const HostEvalOptions& options) {
+  return options.infected != nullptr ? Matches(options.infected, host.host) : host.detail.botnet > 0;
 }
 
 HostMetrics EvaluateHosts(std::vector<HostScore> hosts, const HostEvalOptions& options) {
-  SortHosts(hosts);
+  aggregate::SortHosts(hosts);
   HostMetrics m;
   m.hosts = hosts.size();
   auto at_least = [](uint64_t count, int64_t minimum) {
@@ -208,7 +163,7 @@ HostMetrics EvaluateHosts(std::vector<HostScore> hosts, const HostEvalOptions& o
   for (HostScore& h : hosts) {
     const bool evaluated = at_least(h.flow_count, options.min_count);
     const bool flagged = evaluated && h.mean_score >= options.threshold;
-    const bool infected = options.infected != nullptr ? Matches(options.infected, h.host) : h.botnet_flows > 0;
+    const bool infected = IsInfected(h, options);
     const bool counted = at_least(h.flow_count, options.fp_min_flows);
     m.evaluated += evaluated ? 1 : 0;
     m.flagged += flagged ? 1 : 0;
@@ -228,6 +183,49 @@ HostMetrics EvaluateHosts(std::vector<HostScore> hosts, const HostEvalOptions& o
   m.recall = Ratio(m.found.size(), m.found.size() + m.missed.size());
   m.false_positive_rate = Ratio(m.false_positives.size(), m.clean_hosts);
   return m;
+}
+
+DetectionQuality EvaluateDetection(const std::vector<HostScore>& hosts,
+                                   const std::unordered_map<std::string, std::vector<std::string>>& fired,
+                                   const std::vector<std::string>& detectors, const HostEvalOptions& options,
+                                   int64_t min_flows) {
+  DetectionQuality q;
+  q.min_flows = min_flows;
+  q.verdicts.push_back({"model"});
+  for (const auto& id : detectors) q.verdicts.push_back({id});
+  q.verdicts.push_back({"combined"});
+  const size_t combined = q.verdicts.size() - 1;
+  auto flagged_by = [&](const HostScore& h, const std::vector<std::string>* ids, size_t v) {
+    if (v == 0) return (options.min_count <= 0 || h.flow_count >= static_cast<uint64_t>(options.min_count)) &&
+                       h.mean_score >= options.threshold;
+    return ids != nullptr && std::find(ids->begin(), ids->end(), q.verdicts[v].name) != ids->end();
+  };
+  for (const HostScore& h : hosts) {
+    const bool infected = IsInfected(h, options);
+    const bool counted = min_flows <= 0 || h.flow_count >= static_cast<uint64_t>(min_flows);
+    if (!infected && !counted) continue;
+    q.infected += infected ? 1 : 0;
+    q.normal_hosts += infected ? 0 : 1;
+    auto it = fired.find(h.host);
+    const std::vector<std::string>* ids = it == fired.end() ? nullptr : &it->second;
+    bool any = false;
+    for (size_t v = 0; v < combined; ++v) {
+      const bool flagged = flagged_by(h, ids, v);
+      any = any || flagged;
+      VerdictQuality& vq = q.verdicts[v];
+      if (infected) {
+        ++(flagged ? vq.found : vq.missed);
+      } else if (flagged) {
+        ++vq.normal_flagged;
+      }
+    }
+    if (infected) {
+      ++(any ? q.verdicts[combined].found : q.verdicts[combined].missed);
+    } else if (any) {
+      ++q.verdicts[combined].normal_flagged;
+    }
+  }
+  return q;
 }
 
 }  // namespace botrecon::eval

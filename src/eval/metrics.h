@@ -3,6 +3,7 @@
 // host-level results (infected hosts found and missed, false-positive hosts),
 // with the scan's host semantics (exact per-host means, mean >= threshold).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -10,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include <unordered_map>
+
+#include "aggregate/host_table.h"
 #include "filter/address_filter.h"
 
 namespace botrecon::eval {
@@ -40,6 +44,40 @@ std::optional<double> RocAuc(std::span<const double> scores, std::span<const uin
 // without positives.
 std::optional<double> AveragePrecision(std::span<const double> scores, std::span<const uint8_t> labels);
 
+// Flow scores and labels counted per distinct score, for the areas under the
+// curves in bounded memory (evaluate streams its flows). Exact while at most
+// max_distinct distinct scores have been seen (most models give few: a forest
+// of T trees at most a few thousand); beyond that, scores are truncated to
+// fewer significant bits (44, then 36, 28, 20, 12, 4 of the 53), the coarsest
+// level needed to stay under max_distinct, so the areas are those of scores
+// rounded to about 13 significant decimal digits at the first level. Any split of
+// the flows, merged, gives the same counts (and the same level).
+class ScoreCounts {
+ public:
+  static constexpr size_t kDefaultMaxDistinct = size_t{1} << 19;
+  ScoreCounts() = default;
+  explicit ScoreCounts(size_t max_distinct) : max_distinct_(max_distinct) {}
+  // Throws core::InternalError for a non-finite score.
+  void Add(double score, bool botnet);
+  void Merge(const ScoreCounts& other);
+  // Significant bits kept (53: exact).
+  int precision_bits() const { return 53 - kDropBits[level_]; }
+  size_t distinct() const { return counts_.size(); }
+  uint64_t positives() const { return positives_; }
+  uint64_t negatives() const { return negatives_; }
+  // Both areas: ROC-AUC and average precision as RocAuc and AveragePrecision define them.
+  std::pair<std::optional<double>, std::optional<double>> Areas() const;
+
+ private:
+  static constexpr int kDropBits[] = {0, 9, 17, 25, 33, 41, 49};
+  double Key(double score) const;
+  void Coarsen(int level);
+  size_t max_distinct_ = kDefaultMaxDistinct;
+  int level_ = 0;
+  uint64_t positives_ = 0, negatives_ = 0;
+  std::unordered_map<double, std::array<uint64_t, 2>> counts_;  // score -> {negatives, positives}
+};
+
 struct FlowMetrics {
   double threshold = 0;
   ConfusionMatrix confusion;
@@ -56,26 +94,21 @@ struct FlowMetrics {
 
 // Every flow-level metric at once (one sort for both areas).
 FlowMetrics ComputeFlowMetrics(std::span<const double> scores, std::span<const uint8_t> labels, double threshold);
+// The same from streamed counts: the exact confusion matrix at the threshold
+// and the score counts (see ScoreCounts for the areas' precision).
+FlowMetrics ComputeFlowMetrics(const ConfusionMatrix& confusion, const ScoreCounts& counts, double threshold);
+// Adds one flow to a confusion matrix.
+inline void Count(ConfusionMatrix& m, double score, bool botnet, double threshold) {
+  const bool predicted = score >= threshold;
+  if (botnet) {
+    ++(predicted ? m.tp : m.fn);
+  } else {
+    ++(predicted ? m.fp : m.tn);
+  }
+}
 
-// The flows of one source host.
-struct HostScore {
-  // IP addresses written canonically (dotted quad, RFC 5952), so different
-  // spellings of one address are one host, as in the scan; other names
-  // (e.g. MAC addresses of ARP flows) as written.
-  std::string host;
-  double mean_score = 0;  // the exact mean, as the scan computes it
-  uint64_t flow_count = 0;
-  uint64_t botnet_flows = 0;  // flows labelled botnet
-};
-
-// Per-host mean score, flow count and labelled-botnet count of flows given
-// by source host, score and label (all the same length). Unsorted.
-std::vector<HostScore> AggregateHosts(std::span<const std::string_view> hosts, std::span<const double> scores,
-                                      std::span<const uint8_t> labels);
-
-// Sorts as the scan sorts its result: mean score (highest first), flow count
-// (highest first), then host (IPv4 numerically, IPv6, other names).
-void SortHosts(std::vector<HostScore>& hosts);
+// A host in the evaluation: the one host result (with label counts).
+using HostScore = aggregate::HostResult;
 
 struct HostEvalOptions {
   // A host is flagged when it is evaluated and its mean score is >= this.
@@ -94,7 +127,10 @@ struct HostEvalOptions {
   const filter::AddressFilter* normal = nullptr;
 };
 
-// Host-level results. Every list is sorted with SortHosts.
+// Whether a host is infected under the options' ground truth.
+bool IsInfected(const HostScore& host, const HostEvalOptions& options);
+
+// Host-level results. Every list is sorted with aggregate::SortHosts.
 struct HostMetrics {
   uint64_t hosts = 0;             // distinct source hosts
   uint64_t evaluated = 0;         // hosts with at least min_count flows
@@ -116,5 +152,29 @@ struct HostMetrics {
 };
 
 HostMetrics EvaluateHosts(std::vector<HostScore> hosts, const HostEvalOptions& options);
+
+// One verdict (the model, a detector, or model OR any detector) scored on hosts.
+struct VerdictQuality {
+  std::string name;            // "model", a detector id, or "combined"
+  uint64_t found = 0;          // infected hosts flagged
+  uint64_t missed = 0;         // infected hosts not flagged
+  uint64_t normal_flagged = 0; // not infected, >= min_flows flows, flagged
+};
+
+// Detector quality: per verdict, infected hosts found/missed and normal hosts
+// flagged among the hosts with at least `min_flows` flows.
+struct DetectionQuality {
+  int64_t min_flows = 20;
+  uint64_t infected = 0;
+  uint64_t normal_hosts = 0;  // not infected, with >= min_flows flows
+  std::vector<VerdictQuality> verdicts;  // model, each detector in `detectors` order, combined
+};
+
+// `fired`: per host (as HostScore::host), the detectors that fired for it.
+// The model flags as EvaluateHosts does (options.threshold, options.min_count).
+DetectionQuality EvaluateDetection(const std::vector<HostScore>& hosts,
+                                   const std::unordered_map<std::string, std::vector<std::string>>& fired,
+                                   const std::vector<std::string>& detectors, const HostEvalOptions& options,
+                                   int64_t min_flows);
 
 }  // namespace botrecon::eval

@@ -14,6 +14,13 @@
 
 namespace botrecon::pipeline {
 
+// A time window in minutes after an input's first row; -1 = no bound.
+struct TimeWindow {
+  double from_minutes = -1;
+  double to_minutes = -1;
+  bool active() const { return from_minutes >= 0 || to_minutes >= 0; }
+};
+
 struct LabelOptions {
   // Column holding the label (compared like feature names). Empty with
   // `fixed_label` unset: "label".
@@ -67,13 +74,17 @@ enum class LabelSource {
   kNone,    // no label column (LabelOptions::allow_missing_label): by missing_label_infected, or 0
 };
 
-// All rows of one or more inputs, as one FlowBatch with labels.
+struct SourceBatch;
+
+// All rows of one or more inputs, as one FlowBatch with labels (for training).
 class LabelledFlows {
  public:
   // Appends the rows of `path` and says where their labels came from. Throws
   // core::InputError (missing label or StartTime column, bad values) and
   // core::IoError.
   LabelSource Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options);
+  // Appends the kept rows of a labelled batch (the runner's collect stage).
+  void Add(const SourceBatch& batch);
 
   const features::FlowBatch& flows() const { return flows_; }
   const std::vector<uint8_t>& labels() const { return labels_; }

@@ -8,11 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "aggregate/host_aggregator.h"
+#include "aggregate/host_table.h"
 #include "detect/behaviour.h"
 #include "filter/address_filter.h"
 #include "io/reader.h"
 #include "models/model.h"
+#include "pipeline/labelled_flows.h"
 
 namespace botrecon::pipeline {
 
@@ -24,6 +25,12 @@ struct ScanProgress {
 
 struct ScanOptions {
   std::vector<std::string> inputs;  // paths ("-" = stdin), read one after the other into one host table
+  // Keep only rows starting in [from, to) minutes after each input's first
+  // row (--from/--to; needs a StartTime column); no bound by default.
+  TimeWindow window;
+  // Per input (empty, or one per input): a window replacing `window` for
+  // that input (FILE@FROM:TO, parsed by cli::ParseInputSpec).
+  std::vector<std::optional<TimeWindow>> input_windows;
   std::optional<io::InputType> type;
   io::ReaderOptions reader;
   const models::Model* model = nullptr;

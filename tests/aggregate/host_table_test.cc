@@ -1,4 +1,4 @@
-#include "aggregate/host_aggregator.h"
+#include "aggregate/host_table.h"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@
 namespace botrecon::aggregate {
 namespace {
 
-TEST(HostAggregator, MeansAndCounts) {
-  ShardedAggregator agg;
+TEST(HostTable, MeansAndCounts) {
+  ShardedHostTable agg;
   std::vector<std::string_view> hosts{"1.2.3.4", "1.2.3.4", "::1", "aa:bb:cc:dd:ee:ff", "1.2.3.4"};
   std::vector<double> scores{1.0, 0.0, 0.25, 0.5, 0.5};
   std::vector<uint8_t> keep{1, 1, 1, 1, 0};
@@ -29,8 +29,8 @@ TEST(HostAggregator, MeansAndCounts) {
   EXPECT_EQ(by["aa:bb:cc:dd:ee:ff"].flow_count, 1u);
 }
 
-TEST(HostAggregator, MergeEqualsSingleTable) {
-  HostAggregator a, b, all;
+TEST(HostTable, MergeEqualsSingleTable) {
+  HostTable a, b, all;
   std::mt19937 rng(5);
   for (int i = 0; i < 20000; ++i) {
     core::IpAddress ip = *core::ParseIpAddress("10.0." + std::to_string(rng() % 200) + "." + std::to_string(rng() % 250));
@@ -55,7 +55,7 @@ TEST(HostAggregator, MergeEqualsSingleTable) {
   }
 }
 
-TEST(HostAggregator, ConcurrentBatchesGiveExactSameMeans) {
+TEST(HostTable, ConcurrentBatchesGiveExactSameMeans) {
   std::vector<std::string> names;
   for (int i = 0; i < 5000; ++i) names.push_back("10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250));
   std::vector<std::string_view> hosts;
@@ -66,11 +66,11 @@ TEST(HostAggregator, ConcurrentBatchesGiveExactSameMeans) {
     scores.push_back(std::generate_canonical<double, 53>(rng));
   }
   std::vector<uint8_t> keep(hosts.size(), 1);
-  ShardedAggregator one;
+  ShardedHostTable one;
   one.AddBatch(hosts, scores, keep);
   // Four threads on a 4-shard table (built for 1 thread), in small batches:
   // threads keep finding shards busy and come back to them.
-  ShardedAggregator many;
+  ShardedHostTable many;
   ASSERT_EQ(many.num_shards(), 4u);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -93,12 +93,12 @@ TEST(HostAggregator, ConcurrentBatchesGiveExactSameMeans) {
   }
 }
 
-TEST(HostAggregator, ShardCountFollowsThreads) {
-  EXPECT_EQ(ShardedAggregator(1).num_shards(), 4u);
-  EXPECT_EQ(ShardedAggregator(2).num_shards(), 4u);
-  EXPECT_EQ(ShardedAggregator(3).num_shards(), 8u);
-  EXPECT_EQ(ShardedAggregator(32).num_shards(), 64u);
-  EXPECT_EQ(ShardedAggregator(0).num_shards(), 4u);
+TEST(HostTable, ShardCountFollowsThreads) {
+  EXPECT_EQ(ShardedHostTable(1).num_shards(), 4u);
+  EXPECT_EQ(ShardedHostTable(2).num_shards(), 4u);
+  EXPECT_EQ(ShardedHostTable(3).num_shards(), 8u);
+  EXPECT_EQ(ShardedHostTable(32).num_shards(), 64u);
+  EXPECT_EQ(ShardedHostTable(0).num_shards(), 4u);
 }
 
 TEST(SelectInfected, ThresholdMinCountAndTieOrder) {
@@ -126,6 +126,49 @@ TEST(ToFixed, ExactForProbabilitiesAndDecisionValues) {
   // The mean of 0.47 and 0.5 is 0.485 exactly rounded, not 0.48499999998.
   EXPECT_EQ(FixedMean(ToFixed(0.47) + ToFixed(0.5), 2), (0.47 + 0.5) / 2);
   EXPECT_THROW(ToFixed(std::nan("")), core::InternalError);
+}
+
+}  // namespace
+}  // namespace botrecon::aggregate
+
+namespace botrecon::aggregate {
+namespace {
+
+TEST(HostTable, DetailsCountLabelsAndFirstLastSeenAndMerge) {
+  std::vector<std::string_view> hosts{"10.0.0.1", "10.0.0.1", "host-x", "10.0.0.1"};
+  std::vector<double> scores{1.0, 0.0, 0.5, 0.5};
+  std::vector<uint8_t> keep{1, 1, 1, 1};
+  std::vector<uint8_t> labels{1, 2, 0, 0};  // botnet, background, normal, normal
+  std::vector<double> start{30.0, 10.0, NAN, 20.0};
+  ShardedHostTable a(1, true), b(4, true);
+  a.AddBatch({std::span(hosts).first(2), std::span(scores).first(2), std::span(keep).first(2),
+              std::span(labels).first(2), std::span(start).first(2)});
+  b.AddBatch({std::span(hosts).subspan(2), std::span(scores).subspan(2), std::span(keep).subspan(2),
+              std::span(labels).subspan(2), std::span(start).subspan(2)});
+  a.Merge(b);
+  auto results = a.Collect();
+  SortHosts(results);
+  ASSERT_EQ(results.size(), 2u);
+  const HostResult& ip = results[0].host == "10.0.0.1" ? results[0] : results[1];
+  EXPECT_EQ(ip.flow_count, 3u);
+  EXPECT_EQ(ip.mean_score, 0.5);
+  EXPECT_EQ(ip.detail.botnet, 1u);
+  EXPECT_EQ(ip.detail.background, 1u);
+  EXPECT_EQ(ip.detail.normal, 1u);
+  EXPECT_EQ(ip.detail.first_seen, 10.0);
+  EXPECT_EQ(ip.detail.last_seen, 30.0);
+  const HostResult& name = results[0].host == "host-x" ? results[0] : results[1];
+  EXPECT_EQ(name.detail.normal, 1u);
+  EXPECT_TRUE(std::isnan(name.detail.first_seen));
+}
+
+TEST(HostTable, WithoutDetailsNothingIsKept) {
+  ShardedHostTable table;
+  std::vector<std::string_view> hosts{"10.0.0.1"};
+  std::vector<double> scores{0.5};
+  std::vector<uint8_t> keep{1}, labels{1};
+  table.AddBatch({hosts, scores, keep, labels, {}});
+  EXPECT_EQ(table.Collect()[0].detail.botnet, 0u);
 }
 
 }  // namespace

@@ -99,4 +99,21 @@ expect_contains "$ERR" "evaluate: bad per-file label '3'" "the error names the c
 run -h
 expect_contains "$OUT" "botrecon evaluate" "scan help mentions evaluate"
 
+# Detector quality: per detector and combined, unless --detect model; the
+# model's sections are the same with or without the behaviour stage.
+run evaluate --infected 147.32.84.165 "$S6@70:"
+expect_rc 0 "evaluate with detectors"
+expect_contains "$OUT" "Detection quality (--detect default; infected hosts: 1; normal hosts with >= 20 flows:" "quality header"
+expect_contains "$OUT" "  horizontal-scan  " "a Tier 1 detector row"
+expect_contains "$OUT" "  model or detector" "combined verdict row"
+WITH=$(echo "$OUT" | sed '/^Detection quality/,$d')
+run evaluate --detect model --infected 147.32.84.165 "$S6@70:"
+expect_eq "$(echo "$OUT" | sed '/^Detection quality/,$d')" "$WITH" "model sections unchanged by the detectors"
+expect_eq "$(echo "$OUT" | grep -c 'Detection quality')" "0" "no quality table with --detect model"
+run evaluate --json --detect all --fp-min-flows 50 --infected 147.32.84.165 "$S6@70:"
+expect_eq "$(echo "$OUT" | json_get 'd["detection_quality"]["min_flows"], d["detection_quality"]["detect"], "beaconing" in [v["name"] for v in d["detection_quality"]["verdicts"]]')" \
+  "50 all True" "JSON quality with --detect all and --fp-min-flows"
+run evaluate --detect nonsense "$S6@70:"
+expect_rc 2 "bad --detect"
+
 finish

@@ -6,6 +6,12 @@
 namespace botrecon::cli {
 namespace {
 
+eval::HostScore Host(std::string name, double mean, uint64_t count, uint64_t botnet) {
+  eval::HostScore h{std::move(name), mean, count, {}};
+  h.detail.botnet = botnet;
+  return h;
+}
+
 EvaluationReport Sample() {
   EvaluationReport r;
   r.model = "rforest";
@@ -23,11 +29,11 @@ EvaluationReport Sample() {
   r.host.hosts = 4;
   r.host.evaluated = 3;
   r.host.flagged = 2;
-  r.host.found = {{"10.0.0.1", 0.9, 30, 30}};
-  r.host.missed = {{"10.0.0.2", 0.75, 2, 2}};
-  r.host.false_positives = {{"10.0.0.3", 0.6, 25, 0}};
+  r.host.found = {Host("10.0.0.1", 0.9, 30, 30)};
+  r.host.missed = {Host("10.0.0.2", 0.75, 2, 2)};
+  r.host.false_positives = {Host("10.0.0.3", 0.6, 25, 0)};
   r.host.clean_hosts = 2;
-  r.host.normal_flagged = {{"10.0.0.3", 0.6, 25, 0}};
+  r.host.normal_flagged = {Host("10.0.0.3", 0.6, 25, 0)};
   r.host.precision = 0.5;
   r.host.recall = 0.5;
   r.host.false_positive_rate = 0.5;
@@ -70,6 +76,27 @@ TEST(EvaluationReport, JsonParsesWithStableKeys) {
   EXPECT_EQ(double(doc["host_metrics"]["false_positive_hosts"].at(0)["mean_score"]), 0.6);
   EXPECT_EQ(std::string_view(doc["host_metrics"]["normal_flagged_hosts"].at(0)["host"]), "10.0.0.3");
   EXPECT_EQ(doc["host_metrics"]["normal_not_flagged_hosts"].get_array().size(), 0u);
+}
+
+TEST(EvaluationReport, DetectionQualityTableAndJson) {
+  EvaluationReport r = Sample();
+  EXPECT_EQ(FormatEvaluationTable(r).find("Detection quality"), std::string::npos);  // --detect model
+  eval::DetectionQuality q;
+  q.infected = 2;
+  q.normal_hosts = 200;
+  q.verdicts = {{"model", 1, 1, 0}, {"horizontal-scan", 1, 1, 2}, {"combined", 2, 0, 2}};
+  r.quality = q;
+  r.detect_level = "default";
+  const std::string table = FormatEvaluationTable(r);
+  for (const char* needle : {"Detection quality (--detect default; infected hosts: 2; normal hosts with >= 20 flows: 200)",
+                             "  horizontal-scan        1       1    2 (1.00 %)", "  model or detector      2       0"}) {
+    EXPECT_NE(table.find(needle), std::string::npos) << needle << "\n" << table;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(FormatEvaluationJson(r)).get(doc), simdjson::SUCCESS);
+  EXPECT_EQ(std::string_view(doc["detection_quality"]["verdicts"].at(1)["name"]), "horizontal-scan");
+  EXPECT_EQ(uint64_t(doc["detection_quality"]["verdicts"].at(2)["found"]), 2u);
 }
 
 }  // namespace

@@ -12,6 +12,22 @@ namespace {
 using Scores = std::vector<double>;
 using Labels = std::vector<uint8_t>;
 
+// Hosts through the one host table, with label counts (labels 1 = botnet).
+std::vector<HostScore> AggregateHosts(std::span<const std::string_view> hosts, std::span<const double> scores,
+                                      std::span<const uint8_t> labels) {
+  aggregate::ShardedHostTable table(1, true);
+  std::vector<uint8_t> keep(hosts.size(), 1);
+  std::vector<uint8_t> classes(labels.begin(), labels.end());  // 1 = LabelClass::kBotnet, 0 = kNormal
+  table.AddBatch({hosts, scores, keep, classes, {}});
+  return table.Collect();
+}
+
+HostScore Host(std::string name, double mean, uint64_t count, uint64_t botnet) {
+  HostScore h{std::move(name), mean, count, {}};
+  h.detail.botnet = botnet;
+  return h;
+}
+
 TEST(MetricsConfusion, ScoreEqualToThresholdIsBotnet) {
   Scores s{0.9, 0.5, 0.49, 0.1, 0.5, 0.2};
   Labels y{1, 1, 1, 0, 0, 0};
@@ -175,15 +191,15 @@ TEST(MetricsHosts, AggregatesLikeTheScan) {
   Scores s{0.25, 1.0, 0.5, 0.75, 0.125};
   Labels y{0, 1, 0, 1, 0};
   auto result = AggregateHosts(hosts, s, y);
-  SortHosts(result);
+  aggregate::SortHosts(result);
   ASSERT_EQ(result.size(), 3u);
   EXPECT_EQ(result[0].host, "2001:db8::1");  // two spellings, one host
   EXPECT_DOUBLE_EQ(result[0].mean_score, 0.75);
   EXPECT_EQ(result[0].flow_count, 2u);
-  EXPECT_EQ(result[0].botnet_flows, 1u);
+  EXPECT_EQ(result[0].detail.botnet, 1u);
   EXPECT_EQ(result[1].host, "10.0.0.1");
   EXPECT_DOUBLE_EQ(result[1].mean_score, 0.5);
-  EXPECT_EQ(result[1].botnet_flows, 1u);
+  EXPECT_EQ(result[1].detail.botnet, 1u);
   EXPECT_EQ(result[2].host, "aa:bb:cc:dd:ee:ff");
 }
 
@@ -196,9 +212,9 @@ TEST(MetricsHosts, MeanIsExact) {
 }
 
 TEST(MetricsHosts, SortsByScoreCountThenAddress) {
-  std::vector<HostScore> hosts{{"10.0.0.10", 0.5, 3, 0}, {"10.0.0.9", 0.5, 3, 0}, {"::1", 0.5, 3, 0},
-                               {"10.0.0.1", 0.5, 4, 0},  {"zz", 0.5, 3, 0},       {"10.0.0.2", 0.9, 1, 0}};
-  SortHosts(hosts);
+  std::vector<HostScore> hosts{Host("10.0.0.10", 0.5, 3, 0), Host("10.0.0.9", 0.5, 3, 0), Host("::1", 0.5, 3, 0),
+                               Host("10.0.0.1", 0.5, 4, 0),  Host("zz", 0.5, 3, 0),       Host("10.0.0.2", 0.9, 1, 0)};
+  aggregate::SortHosts(hosts);
   std::vector<std::string> order;
   for (const auto& h : hosts) order.push_back(h.host);
   EXPECT_EQ(order, (std::vector<std::string>{"10.0.0.2", "10.0.0.1", "10.0.0.9", "10.0.0.10", "::1", "zz"}));
@@ -212,20 +228,20 @@ std::vector<std::string> Names(const std::vector<HostScore>& hosts) {
 
 std::vector<HostScore> SampleHosts() {
   return {
-      {"10.0.0.1", 0.9, 100, 80},  // infected by labels, flagged
-      {"10.0.0.2", 0.3, 50, 10},   // infected by labels, missed
-      {"10.0.0.3", 0.8, 5, 0},     // infected by labels below -c 10 (would be flagged)
-      {"10.0.0.4", 0.7, 30, 0},    // false positive with many flows
-      {"10.0.0.5", 0.6, 2, 0},     // false positive with few flows
-      {"10.0.0.6", 0.1, 40, 0},    // clean
-      {"10.0.0.7", 0.0, 1, 0},     // clean, few flows
-      {"aa:bb", 0.95, 25, 0},      // a non-IP host (ARP), flagged
+      Host("10.0.0.1", 0.9, 100, 80),  // infected by labels, flagged
+      Host("10.0.0.2", 0.3, 50, 10),   // infected by labels, missed
+      Host("10.0.0.3", 0.8, 5, 0),     // infected by labels below -c 10 (would be flagged)
+      Host("10.0.0.4", 0.7, 30, 0),    // false positive with many flows
+      Host("10.0.0.5", 0.6, 2, 0),     // false positive with few flows
+      Host("10.0.0.6", 0.1, 40, 0),    // clean
+      Host("10.0.0.7", 0.0, 1, 0),     // clean, few flows
+      Host("aa:bb", 0.95, 25, 0),      // a non-IP host (ARP), flagged
   };
 }
 
 TEST(MetricsHosts, TruthFromLabels) {
   auto hosts = SampleHosts();
-  hosts[2].botnet_flows = 1;
+  hosts[2].detail.botnet = 1;
   HostEvalOptions options;
   options.threshold = 0.5;
   options.min_count = 10;
@@ -254,8 +270,8 @@ TEST(MetricsHosts, TruthFromAnInfectedListAndKnownNormals) {
   options.infected = &infected;
   options.normal = &normal;
   auto hosts = SampleHosts();
-  hosts[0].botnet_flows = 0;  // labels are ignored with a list
-  hosts[5].botnet_flows = 9;
+  hosts[0].detail.botnet = 0;  // labels are ignored with a list
+  hosts[5].detail.botnet = 9;
   HostMetrics m = EvaluateHosts(hosts, options);
   EXPECT_EQ(m.evaluated, 8u);
   EXPECT_EQ(Names(m.found), (std::vector<std::string>{"10.0.0.1", "10.0.0.3"}));
@@ -271,13 +287,77 @@ TEST(MetricsHosts, TruthFromAnInfectedListAndKnownNormals) {
 
 TEST(MetricsHosts, NothingToFind) {
   HostEvalOptions options;
-  HostMetrics m = EvaluateHosts({{"10.0.0.1", 0.1, 3, 0}}, options);
+  HostMetrics m = EvaluateHosts({Host("10.0.0.1", 0.1, 3, 0)}, options);
   EXPECT_FALSE(m.recall);
   EXPECT_FALSE(m.precision);  // nothing flagged
   EXPECT_DOUBLE_EQ(*m.false_positive_rate, 0.0);
   HostMetrics none = EvaluateHosts({}, options);
   EXPECT_EQ(none.hosts, 0u);
   EXPECT_FALSE(none.false_positive_rate);
+}
+
+}  // namespace
+}  // namespace botrecon::eval
+
+namespace botrecon::eval {
+namespace {
+
+TEST(ScoreCounts, StreamedMetricsEqualTheInMemoryOnes) {
+  Scores s{0.9, 0.1, 0.5, 0.5, 0.7, 0.2, 0.9, 0.3};
+  Labels y{1, 0, 1, 0, 1, 0, 0, 1};
+  ScoreCounts a, b;
+  ConfusionMatrix confusion;
+  for (size_t i = 0; i < s.size(); ++i) {
+    (i % 2 ? a : b).Add(s[i], y[i] != 0);
+    Count(confusion, s[i], y[i] != 0, 0.5);
+  }
+  a.Merge(b);
+  FlowMetrics streamed = ComputeFlowMetrics(confusion, a, 0.5);
+  FlowMetrics whole = ComputeFlowMetrics(s, y, 0.5);
+  EXPECT_EQ(streamed.roc_auc, whole.roc_auc);
+  EXPECT_EQ(streamed.pr_auc, whole.pr_auc);
+  EXPECT_EQ(streamed.confusion.tp, whole.confusion.tp);
+  EXPECT_EQ(a.precision_bits(), 53);
+}
+
+TEST(ScoreCounts, CoarsensBeyondTheLimitTheSameWayForAnySplit) {
+  ScoreCounts one(1000), left(1000), right(1000);
+  for (int i = 0; i < 5000; ++i) {
+    const double score = 1.0 + i * 1e-9;
+    one.Add(score, i % 3 == 0);
+    (i < 2500 ? left : right).Add(score, i % 3 == 0);
+  }
+  left.Merge(right);
+  EXPECT_LE(one.distinct(), 1000u);
+  EXPECT_LT(one.precision_bits(), 53);
+  EXPECT_EQ(one.precision_bits(), left.precision_bits());
+  EXPECT_EQ(one.Areas(), left.Areas());
+  EXPECT_EQ(one.positives() + one.negatives(), 5000u);
+}
+
+TEST(DetectionQuality, PerDetectorAndCombined) {
+  std::vector<HostScore> hosts{Host("10.0.0.1", 0.9, 100, 5), Host("10.0.0.2", 0.1, 100, 3),
+                               Host("10.0.0.3", 0.1, 50, 0), Host("10.0.0.4", 0.9, 30, 0),
+                               Host("10.0.0.5", 0.1, 5, 0)};
+  std::unordered_map<std::string, std::vector<std::string>> fired{
+      {"10.0.0.2", {"horizontal-scan"}}, {"10.0.0.3", {"horizontal-scan"}}, {"10.0.0.5", {"vertical-scan"}}};
+  HostEvalOptions options;
+  options.threshold = 0.5;
+  DetectionQuality q = EvaluateDetection(hosts, fired, {"horizontal-scan", "vertical-scan"}, options, 20);
+  EXPECT_EQ(q.infected, 2u);
+  EXPECT_EQ(q.normal_hosts, 2u);  // 10.0.0.5 has fewer than 20 flows
+  ASSERT_EQ(q.verdicts.size(), 4u);
+  EXPECT_EQ(q.verdicts[0].name, "model");
+  EXPECT_EQ(q.verdicts[0].found, 1u);
+  EXPECT_EQ(q.verdicts[0].normal_flagged, 1u);
+  EXPECT_EQ(q.verdicts[1].found, 1u);
+  EXPECT_EQ(q.verdicts[1].missed, 1u);
+  EXPECT_EQ(q.verdicts[1].normal_flagged, 1u);
+  EXPECT_EQ(q.verdicts[2].normal_flagged, 0u);
+  EXPECT_EQ(q.verdicts[3].name, "combined");
+  EXPECT_EQ(q.verdicts[3].found, 2u);
+  EXPECT_EQ(q.verdicts[3].missed, 0u);
+  EXPECT_EQ(q.verdicts[3].normal_flagged, 2u);
 }
 
 }  // namespace
