@@ -85,15 +85,8 @@ int RunExplainCommand(int argc, char** argv) {
   const std::string host = address ? core::FormatIpAddress(*address) : args.host;
   auto model = args.model.Load();
   Detection detection = MakeDetection(args.detection, args.jobs.Threads());
-  pipeline::ScanOptions options;
-  options.inputs = args.inputs;
-  options.type = args.input.type;
-  options.reader.skip_bad_rows = args.input.skip_bad_rows;
-  options.reader.sheet = args.input.sheet;
-  options.model = model.get();
-  options.behaviour = detection.table.get();
-  options.threads = args.jobs.Threads();
-  pipeline::ScanResult result = pipeline::RunScan(options);
+  pipeline::ScanResult result =
+      pipeline::RunScan(MakeScanOptions(args.inputs, args.input, args.jobs, model.get(), detection.table.get()));
   std::string text = HostLine(args, result, host);
   if (text.empty()) throw core::UsageError("explain: host '" + args.host + "' has no flows in the input");
   std::vector<detect::HostBehaviour> timeline = detection.table->Timeline(host);

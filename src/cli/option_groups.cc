@@ -134,6 +134,20 @@ Detection MakeDetection(const DetectionOptions& options, int threads) {
   return d;
 }
 
+pipeline::ScanOptions MakeScanOptions(const std::vector<std::string>& inputs, const InputOptions& input,
+                                      const JobsOptions& jobs, const models::Model* model,
+                                      detect::BehaviourTable* behaviour) {
+  pipeline::ScanOptions options;
+  options.inputs = inputs;
+  options.type = input.type;
+  options.reader.skip_bad_rows = input.skip_bad_rows;
+  options.reader.sheet = input.sheet;
+  options.model = model;
+  options.behaviour = behaviour;
+  options.threads = jobs.Threads();
+  return options;
+}
+
 bool ParseDuration(const std::string& text, double& seconds) {
   if (text.empty()) return false;
   double unit = 1;

@@ -13,6 +13,7 @@
 #include "filter/address_filter.h"
 #include "io/reader.h"
 #include "models/model.h"
+#include "pipeline/scan.h"
 
 namespace botrecon::cli {
 
@@ -67,6 +68,12 @@ struct Detection {
   detect::Options options;
 };
 Detection MakeDetection(const DetectionOptions& options, int threads);
+
+// The scan pipeline's options that the shared groups decide: inputs, input
+// type and reader settings, model, behaviour stage, threads.
+pipeline::ScanOptions MakeScanOptions(const std::vector<std::string>& inputs, const InputOptions& input,
+                                      const JobsOptions& jobs, const models::Model* model,
+                                      detect::BehaviourTable* behaviour);
 
 // Parses a duration: seconds ("3600", "90.5") or with a unit ("90s", "30m",
 // "1h", "2d"). Returns false when it is not a positive finite duration.

@@ -196,25 +196,19 @@ int RunScanCommand(const ScanArgs& args) {
   }
   std::unique_ptr<models::Model> model = LoadModel(args, log);
 
-  pipeline::ScanOptions options;
-  options.inputs = args.inputs;
-  options.type = args.input.type;
-  options.reader.skip_bad_rows = args.input.skip_bad_rows;
-  options.reader.sheet = args.input.sheet;
-  options.model = model.get();
+  Detection detection = MakeDetection(args.detection, args.jobs.Threads());
+  pipeline::ScanOptions options =
+      MakeScanOptions(args.inputs, args.input, args.jobs, model.get(), detection.table.get());
   options.address_filter = address_filter.get();
   options.ignore_invalid_addresses = args.ignore_invalid;
-  options.threads = args.jobs.Threads();
   const double threshold = args.threshold.value_or(model->threshold());
   options.min_score = threshold;
   options.min_count = args.min_count > 0 ? static_cast<uint64_t>(args.min_count) : 0;
   options.on_columns = [&](const std::string& text) { log("Columns: " + text); };
-  Detection detection = MakeDetection(args.detection, options.threads);
   if (detection.table) {
     log("Behaviour detection: " + args.detection.detect + ", windows of " +
         PythonFloatRepr(args.detection.window_seconds) + " s");
   }
-  options.behaviour = detection.table.get();
   log("Reading " + JoinInputs(args.inputs) + (args.input.type ? std::string(" as ") + io::InputTypeName(*args.input.type) : "") +
       " with " + std::to_string(options.threads) + " thread(s)");
   BatchProgress progress(args);

@@ -42,7 +42,10 @@ const std::array<std::vector<std::string>, kNumExtraColumns>& ExtraColumnAliases
 }
 
 std::vector<int> ColumnResolution::Projection(bool extras) const {
-  std::vector<int> out(column_index.begin(), column_index.end());
+  std::vector<int> out;
+  for (int index : column_index) {
+    if (index >= 0) out.push_back(index);  // a model column may be absent (missing_model_columns)
+  }
   if (totbytes_second >= 0) out.push_back(totbytes_second);
   if (extras) {
     for (int index : extra_index) {
@@ -52,10 +55,26 @@ std::vector<int> ColumnResolution::Projection(bool extras) const {
   return out;
 }
 
+int ColumnResolution::Slot(Feature feature) const {
+  const int f = static_cast<int>(feature);
+  if (column_index[f] < 0) return -1;
+  int slot = 0;
+  for (int i = 0; i < f; ++i) slot += column_index[i] >= 0 ? 1 : 0;
+  return slot;
+}
+
+int ColumnResolution::TotBytesSecondSlot() const {
+  if (totbytes_second < 0) return -1;
+  int slot = 0;
+  for (int index : column_index) slot += index >= 0 ? 1 : 0;
+  return slot;
+}
+
 int ColumnResolution::ExtraSlot(Extra extra) const {
   const int e = static_cast<int>(extra);
   if (extra_index[e] < 0) return -1;
-  int slot = kNumInputColumns + (totbytes_second >= 0 ? 1 : 0);
+  int slot = (totbytes_second >= 0 ? 1 : 0);
+  for (int index : column_index) slot += index >= 0 ? 1 : 0;
   for (int i = 0; i < e; ++i) slot += extra_index[i] >= 0 ? 1 : 0;
   return slot;
 }
@@ -103,7 +122,8 @@ void ResolveExtras(const io::Schema& schema, const std::vector<std::string>& nor
 
 }  // namespace
 
-ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& source_name) {
+ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& source_name,
+                                bool model_columns_optional) {
   const auto& aliases = ColumnAliases();
   ColumnResolution resolution;
   if (!schema.has_header) {
@@ -153,6 +173,11 @@ ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& sou
     }
   }
   ResolveExtras(schema, normalized, resolution);
+  const bool has_source = resolution.column_index[static_cast<int>(Feature::kSrcAddr)] >= 0;
+  if (num_missing > 0 && model_columns_optional && has_source) {
+    resolution.missing_model_columns = missing;
+    return resolution;
+  }
   if (num_missing > 0) {
     throw core::InputError(source_name + ": missing required column" + (num_missing > 1 ? "s: " : ": ") + missing +
                            "; names are compared lower-cased with spaces removed");

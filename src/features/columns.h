@@ -41,17 +41,26 @@ struct ColumnResolution {
   // packets): index into Schema::names, or -1 when the capture lacks them.
   std::array<int, kNumExtraColumns> extra_index{-1, -1, -1, -1};
   std::array<std::string, kNumExtraColumns> extra_names;
-  // The columns a reader must project, in Feature order, then the second
+  // Model columns the file lacks (only when resolved with
+  // model_columns_optional): their column_index is -1; empty when all are present.
+  std::string missing_model_columns;
+  // The columns a reader must project, the present ones in Feature order, then the second
   // total-bytes column if any, then (with `extras`) the optional columns found.
   std::vector<int> Projection(bool extras = false) const;
-  // Where an optional column sits in a batch projected with Projection(true); -1 if absent.
-  int ExtraSlot(Extra extra) const;
+  // Where a column sits in a projected batch; -1 if absent.
+  int Slot(Feature feature) const;
+  int TotBytesSecondSlot() const;
+  int ExtraSlot(Extra extra) const;  // with Projection(true)
 };
 
 // Resolves the columns of `schema`. Throws core::InputError naming every
 // missing column at once, or, for a file without a header, explaining that it
 // needs exactly eight columns.
-ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& source_name);
+// With `model_columns_optional` (behaviour detection on), a file that has its
+// source address column but lacks others only the model needs resolves, with
+// those listed in missing_model_columns.
+ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& source_name,
+                                bool model_columns_optional = false);
 
 // Header detection for text files: a first line is a header if any field is a
 // known column name, or if none of its fields is an IP address (every data row

@@ -1,5 +1,6 @@
 #include "features/extract.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -148,10 +149,14 @@ void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, u
     out.line[r] = r < batch.lines.size() ? batch.lines[r] : 0;
     out.row[r] = batch.first_row + r + 1;
   }
-  auto column = [&](Feature f) -> const core::Column& { return batch.columns[static_cast<int>(f)]; };
+  auto column = [&](Feature f) -> const core::Column& { return batch.columns[resolution_.Slot(f)]; };
 
   // Text features.
   auto text_feature = [&](Feature f, std::vector<std::string_view>& dest, bool lower) {
+    if (resolution_.Slot(f) < 0) {  // a model column the file lacks: every value missing
+      std::fill(dest.begin(), dest.begin() + static_cast<std::ptrdiff_t>(n), std::string_view{});
+      return;
+    }
     const core::Column& col = column(f);
     if (col.type == core::ColumnType::kString) {
       for (size_t r = 0; r < n; ++r) {
@@ -193,6 +198,10 @@ void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, u
 
   // Numeric features.
   auto numeric_feature = [&](Feature f, std::vector<double>& dest, bool port) {
+    if (resolution_.Slot(f) < 0) {
+      std::fill(dest.begin(), dest.begin() + static_cast<std::ptrdiff_t>(n), kMissing);
+      return;
+    }
     const core::Column& col = column(f);
     const char* expected = port ? "a port number 0-65535 (80, 80.0 or hex 0x0050)" : "a number >= 0";
     if (col.type == core::ColumnType::kString) {
@@ -224,7 +233,7 @@ void FeatureExtractor::Extract(const core::ColumnBatch& batch, FlowBatch& out, u
   numeric_feature(Feature::kSrcBytes, out.srcbytes, false);
   if (resolution_.totbytes_second >= 0) {
     // Total bytes = both directions; missing if either is.
-    const core::Column& col = batch.columns[kNumInputColumns];
+    const core::Column& col = batch.columns[resolution_.TotBytesSecondSlot()];
     for (size_t r = 0; r < n; ++r) {
       double second;
       bool ok = col.type == core::ColumnType::kString ? ParseNonNegative(col.strings[r], second)
