@@ -36,7 +36,8 @@ check_layers() {
   while IFS=: read -r file lineno line; do
     own=${file#"$src"/}
     own=${own%%/*}
-    target=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"([A-Za-z0-9_]+)\/.*/\1/' <<<"$line")
+    [[ $line =~ include[[:space:]]*\"([A-Za-z0-9_]+)/ ]] || continue
+    target=${BASH_REMATCH[1]}
     [[ $target == "$own" || -z ${rank[$own]+x} ]] && continue
     if [[ -z ${rank[$target]+x} ]]; then
       continue  # not a folder of src/ (a third-party "x/y.h")
