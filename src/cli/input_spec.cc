@@ -1,5 +1,7 @@
 #include "cli/input_spec.h"
 
+#include <sys/stat.h>
+
 #include <exception>
 #include <optional>
 
@@ -77,6 +79,26 @@ pipeline::LabelOptions FileLabelOptions(const InputSpec& spec, const pipeline::L
     options.to_minutes = spec.window->to_minutes;
   }
   return options;
+}
+
+WindowedInputs SplitWindows(const std::vector<std::string>& inputs, const std::string& command) {
+  WindowedInputs out;
+  for (const auto& input : inputs) {
+    struct stat st {};
+    if (input.find('@') == std::string::npos || stat(input.c_str(), &st) == 0) {
+      out.paths.push_back(input);
+      out.windows.emplace_back();
+      continue;
+    }
+    InputSpec spec = ParseInputSpec(input, command.empty() ? "scan" : command);
+    if (spec.label || !spec.infected.empty()) {
+      throw core::UsageError((command.empty() ? "" : command + ": ") + "'" + input +
+                             "': #label= and #infected= label flows for train and evaluate; a scan takes FILE@FROM:TO");
+    }
+    out.paths.push_back(spec.path);
+    out.windows.push_back(spec.window);
+  }
+  return out;
 }
 
 std::unique_ptr<filter::AddressFilter> FileInfectedFilter(const InputSpec& spec) {

@@ -40,6 +40,16 @@ InputSpec ParseInputSpec(const std::string& spec, const std::string& command);
 pipeline::LabelOptions FileLabelOptions(const InputSpec& spec, const pipeline::LabelOptions& base,
                                         const filter::AddressFilter* infected);
 
+// Scan inputs: FILE or FILE@FROM:TO (a window for that file only). An
+// existing file whose name contains '@' is taken as written; "-" is stdin.
+struct WindowedInputs {
+  std::vector<std::string> paths;
+  std::vector<std::optional<TimeWindow>> windows;  // one per path (pipeline::ScanOptions::input_windows)
+};
+// Throws core::UsageError (prefixed "COMMAND: " unless empty) for a bad window
+// or a #label=/#infected= suffix (labels are for train and evaluate).
+WindowedInputs SplitWindows(const std::vector<std::string>& inputs, const std::string& command);
+
 // The filter of a spec's #infected= entries (errors name "#infected="), or
 // null when it has none.
 std::unique_ptr<filter::AddressFilter> FileInfectedFilter(const InputSpec& spec);

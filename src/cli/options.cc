@@ -1,4 +1,5 @@
 #include "cli/options.h"
+#include "cli/input_spec.h"
 #include "core/text.h"
 
 #include <unistd.h>
@@ -98,6 +99,13 @@ void DeclareScanOptions(CLI::App& app, ScanArgs& args, RawScanArgs& raw) {
       "svm decision values).");
   args.input.Add(app);
   args.detection.Add(app);
+  app.add_option("--from", args.window.from_minutes,
+                 "Keep flows starting at least MINUTES after each input's first flow (needs a StartTime column); "
+                 "FILE@FROM:TO sets a window for one file.")
+      ->type_name("MINUTES");
+  app.add_option("--to", args.window.to_minutes,
+                 "Keep flows starting less than MINUTES after each input's first flow.")
+      ->type_name("MINUTES");
   app.add_option("-o,--output", args.output,
                  "Write the result (csv, or JSON Lines with --jsonl) to FILE ('-': stdout); every positional "
                  "argument is then an input file.")
@@ -150,6 +158,15 @@ void FinishScanArgs(const CLI::App& app, const RawScanArgs& raw, ScanArgs& args)
     args.output = raw.files[1];
   }
   if (!raw.batch.first.empty() || !raw.batch.second.empty()) args.batch = ParseBatch(raw.batch);
+  for (const char* name : {"--from", "--to"}) {
+    const double value = std::string(name) == "--from" ? args.window.from_minutes : args.window.to_minutes;
+    if (app.count(name) > 0 && !(value >= 0 && std::isfinite(value))) {
+      throw core::UsageError(std::string("Invalid value for '") + name + "': must be a number of minutes >= 0.");
+    }
+  }
+  WindowedInputs windowed = SplitWindows(args.inputs, "");
+  args.inputs = std::move(windowed.paths);
+  args.input_windows = std::move(windowed.windows);
   args.jobs.Validate("");
   args.model.Validate("");
   args.input.Validate("");

@@ -23,6 +23,9 @@ struct BatchSpec {
 
 struct ScanArgs {
   std::vector<std::string> inputs;  // one or more flow files ("-" = stdin), scanned as one capture
+  // Per input: the window of its FILE@FROM:TO form (minutes after its first row), if given.
+  std::vector<std::optional<pipeline::TimeWindow>> input_windows;
+  pipeline::TimeWindow window;  // --from/--to: minutes after each input's first row
   std::string output;               // empty: print to the console
   bool output_explicit = false;     // named with -o/--output (else the original's second positional)
   bool force = false;               // --force: replace an existing OUTPUT_FILE that is not a botrecon result

@@ -130,6 +130,12 @@ void ReportCounts(const ScanArgs& args, const pipeline::ScanResult& result, cons
     std::fprintf(stderr, "Warning: skipped %llu rows that could not be parsed; the first: %s\n",
                  static_cast<unsigned long long>(result.bad_rows_skipped), result.first_bad_row.c_str());
   }
+  for (const auto& skipped : result.model_skipped) {
+    if (!args.silent) {
+      std::fprintf(stderr, "Warning: %s, which the model needs: the model was skipped, only the behaviour "
+                   "detectors judged these flows\n", skipped.c_str());
+    }
+  }
   if (result.management_records_skipped > 0) {
     log("Skipped " + std::to_string(result.management_records_skipped) +
         " Argus management records (proto 'man'; not flows)");
@@ -201,6 +207,8 @@ int RunScanCommand(const ScanArgs& args) {
       MakeScanOptions(args.inputs, args.input, args.jobs, model.get(), detection.table.get());
   options.address_filter = address_filter.get();
   options.ignore_invalid_addresses = args.ignore_invalid;
+  options.window = args.window;
+  options.input_windows = args.input_windows;
   const double threshold = args.threshold.value_or(model->threshold());
   options.min_score = threshold;
   options.min_count = args.min_count > 0 ? static_cast<uint64_t>(args.min_count) : 0;
@@ -223,6 +231,14 @@ int RunScanCommand(const ScanArgs& args) {
   auto infected = aggregate::SelectInfected(std::move(result.hosts), threshold, args.min_count, &flagged);
   log("Found " + std::to_string(infected.size()) + " infected hosts (" + std::to_string(flagged.size()) +
       " with behaviour evidence)");
+  if (!result.model_skipped.empty() && result.model_skipped.size() == args.inputs.size()) {
+    // No flow was scored: the mean scores mean nothing and the model flags nobody.
+    std::vector<aggregate::HostResult> judged;
+    for (auto& host : infected) {
+      if (flagged.count(host.host) > 0) judged.push_back({host.host, NAN, host.flow_count});
+    }
+    infected = std::move(judged);
+  }
   const report::EvidenceIndex evidence = report::IndexEvidence(result.behaviour);
   WriteResults(args, infected, threshold, detection.table ? &evidence : nullptr, target, log);
   return 0;

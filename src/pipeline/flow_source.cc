@@ -20,6 +20,7 @@ struct InputState {
   LabelSource label_source = LabelSource::kColumn;
   int label_slot = -1, dst_slot = -1, time_slot = -1;  // positions in the projected batch
   bool windowed = false;
+  bool model_usable = true;
   std::optional<double> origin;  // start time of the first row (windowed inputs)
 };
 
@@ -97,7 +98,12 @@ std::shared_ptr<InputState> FlowSource::Open(const SourceInput& input) {
   state->reader = io::OpenReader(input.path, options_.type, reader_options);
   state->name = state->reader->source_name();
   const io::Schema& schema = state->reader->schema();
-  features::ColumnResolution resolution = features::ResolveColumns(schema, state->name);
+  features::ColumnResolution resolution =
+      features::ResolveColumns(schema, state->name, options_.model_columns_optional);
+  if (!resolution.missing_model_columns.empty()) {
+    state->model_usable = false;
+    counts_.model_skipped.push_back(state->name + " lacks " + resolution.missing_model_columns);
+  }
   if (options_.on_columns) options_.on_columns(ColumnsText(resolution));
   std::vector<int> projection = resolution.Projection(options_.extras);
   const LabelOptions& o = input.options;
@@ -148,6 +154,7 @@ bool FlowSource::Next(SourceBatch& batch) {
   batch.bytes_consumed = current_->reader->bytes_consumed();
   batch.bytes_total = current_->reader->bytes_total();
   std::shared_ptr<InputState> input = current_;
+  batch.model_usable = input->model_usable;
   // A window counts from the input's first row: that batch is decoded before
   // any other of the input is handed out.
   if (!input->windowed || input->origin) lock.unlock();

@@ -34,6 +34,10 @@ struct SourceOptions {
   bool labels = false;  // label every row (SourceBatch::labels)
   bool extras = false;  // read destination, start time and packets (the behaviour stage)
   bool dst = false;     // fill SourceBatch::dst (needs a DstAddr column)
+  // An input lacking a column only the model needs is read anyway (the
+  // behaviour stage can still work): its batches have model_usable = false
+  // and SourceCounts::model_skipped says which columns it lacks.
+  bool model_columns_optional = false;
   // Only rows whose source matches are kept (nullptr: all); rows whose source
   // is not an IP address then fail, or are skipped with ignore_invalid_addresses.
   const filter::AddressFilter* address_filter = nullptr;
@@ -50,6 +54,7 @@ struct SourceBatch {
   std::vector<uint8_t> labels;   // aggregate::LabelClass per row, with SourceOptions::labels
   std::vector<std::string_view> dst;  // destination as written, with SourceOptions::dst
   uint64_t kept = 0;             // rows with keep == 1
+  bool model_usable = true;      // false: the input lacks model columns (SourceOptions::model_columns_optional)
   uint64_t rows_read = 0;        // data rows of this batch (SourceCounts::rows_read)
   uint64_t bytes_consumed = 0;   // of the current input, for progress
   uint64_t bytes_total = 0;      // 0 if unknown (stdin)
@@ -67,6 +72,7 @@ struct SourceCounts {
   uint64_t invalid_addresses_skipped = 0;
   uint64_t management_records_skipped = 0;  // Argus "man" records (in rows_read)
   uint64_t excluded = 0;                    // rows matching LabelOptions::exclude
+  std::vector<std::string> model_skipped;   // "FILE lacks COLUMNS" per input the model could not score
 };
 
 class FlowSource {

@@ -65,7 +65,7 @@ RunResult Run(FlowSource& source, const Stages& stages, int threads,
       const features::FlowBatch& flows = batch.flows;
       scores.assign(flows.num_rows, 0.0);
       if (batch.kept > 0) {
-        if (stages.model != nullptr) stages.model->Score(flows, scores);
+        if (stages.model != nullptr && batch.model_usable) stages.model->Score(flows, scores);
         if (stages.hosts) {
           aggregate::HostRows host_rows{flows.srcaddr, scores, flows.keep, {}, {}};
           if (stages.host_details) {

@@ -22,6 +22,7 @@ SourceOptions ScanSource(const ScanOptions& options) {
   source.type = options.type;
   source.reader = options.reader;
   source.extras = options.behaviour != nullptr;
+  source.model_columns_optional = options.behaviour != nullptr;  // the detectors can still run
   source.address_filter = options.address_filter;
   source.ignore_invalid_addresses = options.ignore_invalid_addresses;
   source.on_columns = options.on_columns;
@@ -57,6 +58,7 @@ ScanResult RunScan(const ScanOptions& options) {
   result.first_bad_row = run.counts.first_bad_row;
   result.invalid_addresses_skipped = run.counts.invalid_addresses_skipped;
   result.management_records_skipped = run.counts.management_records_skipped;
+  result.model_skipped = run.counts.model_skipped;
   return result;
 }
 

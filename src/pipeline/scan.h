@@ -66,6 +66,9 @@ struct ScanResult {
   std::string first_bad_row;
   uint64_t invalid_addresses_skipped = 0;
   uint64_t management_records_skipped = 0;  // Argus "man" records (not flows; in rows_read)
+  // Inputs the model could not score ("FILE: missing columns"): their flows
+  // count with score 0; only the behaviour detectors judged them.
+  std::vector<std::string> model_skipped;
 };
 
 // Runs the scan. Throws core::Error subclasses (input, I/O) with locations.

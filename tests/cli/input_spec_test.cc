@@ -81,3 +81,31 @@ TEST(InputSpec, BadPerFileLabels) {
 
 }  // namespace
 }  // namespace botrecon::cli
+
+namespace botrecon::cli {
+namespace {
+
+TEST(SplitWindows, PathsAndPerFileWindows) {
+  WindowedInputs split = SplitWindows({"a.csv", "b.binetflow@10:20", "-", "c.csv@:5"}, "");
+  EXPECT_EQ(split.paths, (std::vector<std::string>{"a.csv", "b.binetflow", "-", "c.csv"}));
+  ASSERT_EQ(split.windows.size(), 4u);
+  EXPECT_FALSE(split.windows[0]);
+  EXPECT_EQ(split.windows[1]->from_minutes, 10);
+  EXPECT_EQ(split.windows[1]->to_minutes, 20);
+  EXPECT_FALSE(split.windows[2]);
+  EXPECT_EQ(split.windows[3]->from_minutes, -1);
+  EXPECT_EQ(split.windows[3]->to_minutes, 5);
+}
+
+TEST(SplitWindows, LabelsAndBadWindowsAreUsageErrors) {
+  EXPECT_THROW(SplitWindows({"a.csv#label=1@1:2"}, ""), core::UsageError);
+  try {
+    SplitWindows({"a.csv@x:2"}, "");
+    FAIL();
+  } catch (const core::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("scan: bad time window 'x:2'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace botrecon::cli
