@@ -173,8 +173,14 @@ ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& sou
     }
   }
   ResolveExtras(schema, normalized, resolution);
-  const bool has_source = resolution.column_index[static_cast<int>(Feature::kSrcAddr)] >= 0;
-  if (num_missing > 0 && model_columns_optional && has_source) {
+  // The detectors need the source, the protocol, the destination port and
+  // the destination address: a file lacking any of these is refused as before.
+  const auto& index = resolution.column_index;
+  const bool detectors_can_run = index[static_cast<int>(Feature::kSrcAddr)] >= 0 &&
+                                 index[static_cast<int>(Feature::kProto)] >= 0 &&
+                                 index[static_cast<int>(Feature::kDport)] >= 0 &&
+                                 resolution.extra_index[static_cast<int>(Extra::kDstAddr)] >= 0;
+  if (num_missing > 0 && model_columns_optional && detectors_can_run) {
     resolution.missing_model_columns = missing;
     return resolution;
   }

@@ -56,9 +56,10 @@ struct ColumnResolution {
 // Resolves the columns of `schema`. Throws core::InputError naming every
 // missing column at once, or, for a file without a header, explaining that it
 // needs exactly eight columns.
-// With `model_columns_optional` (behaviour detection on), a file that has its
-// source address column but lacks others only the model needs resolves, with
-// those listed in missing_model_columns.
+// With `model_columns_optional` (behaviour detection on), a file that has the
+// columns the detectors need (source, protocol, destination port, destination
+// address) but lacks others only the model needs resolves, with those listed
+// in missing_model_columns.
 ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& source_name,
                                 bool model_columns_optional = false);
 
