@@ -119,17 +119,39 @@ void BehaviourTable::Observe(const FlowColumns& flows) {
   by_shard.resize(tables_->shards.size());
   for (auto& list : by_shard) list.clear();
   uint32_t fields = 0;
+  Row last;  // source facts of the last parsed source
+  std::string_view last_src;
+  bool have_last = false, last_safe = false;
   for (size_t idx = 0; idx < flows.n; ++idx) {
     if (!flows.keep.empty() && !flows.keep[idx]) continue;
     Row row;
-    if (auto address = core::ParseIpAddress(flows.src[idx])) {
-      if (Safe(*address, options_)) continue;
-      row.src = *address;
-      row.src_ip = true;
-      row.src_hash = HashAddress(address->bytes, address->is_v4);
+    std::string_view src = flows.src[idx];
+    if (have_last && src == last_src) {  // consecutive rows often share a source: parse it once
+      if (last_safe) continue;
+      row.src = last.src;
+      row.src_ip = last.src_ip;
+      row.src_name = last.src_name;
+      row.src_hash = last.src_hash;
     } else {
-      row.src_name = flows.src[idx];
-      row.src_hash = HashBytes(row.src_name, 1);
+      have_last = true;
+      last_src = src;
+      last_safe = false;
+      if (auto address = core::ParseIpAddress(src)) {
+        if (Safe(*address, options_)) {
+          last_safe = true;
+          continue;
+        }
+        row.src = *address;
+        row.src_ip = true;
+        row.src_hash = HashAddress(address->bytes, address->is_v4);
+      } else {
+        row.src_name = src;
+        row.src_hash = HashBytes(row.src_name, 1);
+      }
+      last.src = row.src;
+      last.src_ip = row.src_ip;
+      last.src_name = row.src_name;
+      last.src_hash = row.src_hash;
     }
     fields |= MakeFacts(flows, idx, options_, row.facts);
     row.facts.src_hash32 = static_cast<uint32_t>(row.src_hash);
@@ -148,9 +170,13 @@ void BehaviourTable::Observe(const FlowColumns& flows) {
       HostShard& shard = tables_->shards[shard_idx];
       std::unique_lock lock(shard.mutex, std::defer_lock);
       if (pass == 0 ? !lock.try_lock() : (lock.lock(), false)) continue;
-      for (uint32_t row_idx : by_shard[shard_idx]) {
-        const Row& row = rows[row_idx];
-        HostState& host = row.src_ip ? shard.ips[row.src] : NamedHost(shard, row.src_name);
+      const std::vector<uint32_t>& mine = by_shard[shard_idx];
+      constexpr size_t kAhead = 4;
+      for (size_t pos = 0; pos < std::min(kAhead, mine.size()); ++pos) shard.ips.Prefetch(rows[mine[pos]].src_hash);
+      for (size_t pos = 0; pos < mine.size(); ++pos) {
+        if (pos + kAhead < mine.size()) shard.ips.Prefetch(rows[mine[pos + kAhead]].src_hash);
+        const Row& row = rows[mine[pos]];
+        HostState& host = row.src_ip ? shard.ips.Get(row.src, row.src_hash) : NamedHost(shard, row.src_name);
         ++host.flows;
         if (std::isfinite(row.facts.start)) {
           host.first = std::min(host.first, row.facts.start);
@@ -199,9 +225,7 @@ double OrNan(double value) { return std::isfinite(value) ? value : NAN; }
 // Fired evidence of one host, sorted by window then detector.
 std::vector<Evidence> HostEvidence(const HostState& host, const std::vector<const Detector*>& detectors,
                                    const CaptureFacts& capture, double window_seconds, bool host_is_home) {
-  std::vector<const WindowState*> windows;
-  for (const WindowState& window : host.windows) windows.push_back(&window);
-  std::sort(windows.begin(), windows.end(), [](auto* a, auto* b) { return a->window < b->window; });
+  std::vector<const WindowState*> windows = host.SortedWindows();
   std::vector<Evidence> evidence;
   for (const WindowState* window : windows) {
     size_t begin = evidence.size();
@@ -273,9 +297,7 @@ std::vector<HostBehaviour> BehaviourTable::Timeline(std::string_view host) const
   std::string name = address ? core::FormatIpAddress(*address) : std::string(host);
   CaptureFacts capture = MakeCaptureFacts();
   auto detectors = RunnableDetectors(options_, capture.fields);
-  std::vector<const WindowState*> windows;
-  for (const WindowState& window : state->windows) windows.push_back(&window);
-  std::sort(windows.begin(), windows.end(), [](auto* a, auto* b) { return a->window < b->window; });
+  std::vector<const WindowState*> windows = state->SortedWindows();
   std::vector<HostBehaviour> timeline;
   for (const WindowState* window : windows) {
     HostBehaviour behaviour;
@@ -336,8 +358,9 @@ size_t BehaviourTable::MemoryBytes() const {
   for (const HostShard& shard : tables_->shards) {
     bytes += shard.ips.MemoryBytes() + shard.names.bucket_count() * sizeof(void*);
     auto host_bytes = [&](const HostState& host) {
-      bytes += (host.windows.capacity() - host.windows.size()) * sizeof(WindowState);
-      for (const WindowState& window : host.windows) bytes += window.MemoryBytes();
+      // window0 is counted in the map's chunks.
+      bytes += host.more.capacity() * sizeof(WindowState) - host.num_windows() * sizeof(WindowState);
+      host.ForEachWindow([&](const WindowState& window) { bytes += window.MemoryBytes(); });
     };
     shard.ips.ForEach([&](const core::IpAddress&, const HostState& host) { host_bytes(host); });
     for (const auto& [name, host] : shard.names) {

@@ -16,9 +16,7 @@ void PutHost(ByteWriter& out, const HostState& host) {
   out.Put<uint64_t>(host.flows);
   out.Put<double>(host.first);
   out.Put<double>(host.last);
-  std::vector<const WindowState*> windows;
-  for (const WindowState& window : host.windows) windows.push_back(&window);
-  std::sort(windows.begin(), windows.end(), [](auto* a, auto* b) { return a->window < b->window; });
+  std::vector<const WindowState*> windows = host.SortedWindows();
   out.Put<uint32_t>(static_cast<uint32_t>(windows.size()));
   for (const WindowState* window : windows) window->Serialize(out);
 }
@@ -30,7 +28,7 @@ HostState GetHost(ByteReader& in) {
   host.last = in.Get<double>();
   auto count = in.Get<uint32_t>();
   in.Need(count);  // at least a byte per window: bounds the loop on corrupt input
-  for (uint32_t idx = 0; idx < count; ++idx) host.windows.push_back(WindowState::Deserialize(in));
+  for (uint32_t idx = 0; idx < count; ++idx) host.AddWindow(WindowState::Deserialize(in));
   return host;
 }
 

@@ -5,56 +5,75 @@
 
 namespace botrecon::detect {
 
-WindowState& HostState::Window(int64_t index) {
-  for (WindowState& window : windows) {
+WindowState& HostState::OtherWindow(int64_t index) {
+  if (!has_window0) {
+    has_window0 = true;
+    window0.window = index;
+    return window0;
+  }
+  for (WindowState& window : more) {
     if (window.window == index) return window;
   }
-  return windows.emplace_back(index);
+  return more.emplace_back(index);
+}
+
+void HostState::AddWindow(WindowState&& window) {
+  if (!has_window0) {
+    has_window0 = true;
+    window0 = std::move(window);
+  } else {
+    more.push_back(std::move(window));
+  }
+}
+
+std::vector<const WindowState*> HostState::SortedWindows() const {
+  std::vector<const WindowState*> windows;
+  windows.reserve(num_windows());
+  ForEachWindow([&](const WindowState& window) { windows.push_back(&window); });
+  std::sort(windows.begin(), windows.end(), [](auto* a, auto* b) { return a->window < b->window; });
+  return windows;
 }
 
 void HostState::Merge(const HostState& other) {
   flows += other.flows;
   first = std::min(first, other.first);
   last = std::max(last, other.last);
-  for (const WindowState& window : other.windows) Window(window.window).Merge(window);
+  other.ForEachWindow([&](const WindowState& window) { Window(window.window).Merge(window); });
 }
 
-size_t FlatHostMap::Probe(const core::IpAddress& address) const {
+size_t FlatHostMap::Probe(const core::IpAddress& address, uint64_t hash) const {
   size_t mask = slots_.size() - 1;
-  for (size_t idx = IpKeyHash()(address) & mask;; idx = (idx + 1) & mask) {
-    if (!used_[idx] || slots_[idx].address == address) return idx;
+  for (size_t idx = hash & mask;; idx = (idx + 1) & mask) {
+    const Slot& slot = slots_[idx];
+    if (slot.index == 0 || slot.address == address) return idx;
   }
 }
 
 void FlatHostMap::Grow() {
   std::vector<Slot> old = std::move(slots_);
-  std::vector<uint8_t> old_used = std::move(used_);
   size_t capacity = std::max<size_t>(16, old.size() * 2);
   slots_ = std::vector<Slot>(capacity);
-  used_.assign(capacity, 0);
-  for (size_t idx = 0; idx < old.size(); ++idx) {
-    if (!old_used[idx]) continue;
-    size_t slot = Probe(old[idx].address);
-    slots_[slot] = std::move(old[idx]);
-    used_[slot] = 1;
+  for (const Slot& slot : old) {
+    if (slot.index == 0) continue;
+    slots_[Probe(slot.address, IpKeyHash()(slot.address))] = slot;
   }
 }
 
-HostState& FlatHostMap::operator[](const core::IpAddress& address) {
+HostState& FlatHostMap::Get(const core::IpAddress& address, uint64_t hash) {
   if ((size_ + 1) * 4 > slots_.size() * 3) Grow();  // load <= 3/4
-  size_t slot = Probe(address);
-  if (!used_[slot]) {
-    used_[slot] = 1;
-    slots_[slot].address = address;
-    ++size_;
+  Slot& slot = slots_[Probe(address, hash)];
+  if (slot.index == 0) {
+    if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<HostState[]>(kChunk));
+    slot.address = address;
+    slot.index = static_cast<uint32_t>(++size_);
   }
-  return slots_[slot].host;
+  return Host(slot.index - 1);
 }
 
 const HostState* FlatHostMap::find(const core::IpAddress& address) const {
   if (slots_.empty()) return nullptr;
-  size_t slot = Probe(address);
-  return used_[slot] ? &slots_[slot].host : nullptr;
+  const Slot& slot = slots_[Probe(address, IpKeyHash()(address))];
+  return slot.index != 0 ? &Host(slot.index - 1) : nullptr;
 }
 
 HostTables::HostTables(int threads) {

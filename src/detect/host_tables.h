@@ -1,6 +1,7 @@
 // The sharded per-host state behind BehaviourTable (internal to src/detect).
 #pragma once
 #include <atomic>
+#include <memory>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -15,13 +16,33 @@
 
 namespace botrecon::detect {
 
+// One source host. Its first window is stored inline (most hosts have one),
+// further windows in `more` (unsorted).
 struct HostState {
   uint64_t flows = 0;
   double first = HUGE_VAL, last = -HUGE_VAL;
-  std::vector<WindowState> windows;  // unsorted; usually one or a few
+  bool has_window0 = false;
+  WindowState window0;
+  std::vector<WindowState> more;
 
-  WindowState& Window(int64_t index);
+  size_t num_windows() const { return has_window0 ? 1 + more.size() : 0; }
+  template <typename Fn>
+  void ForEachWindow(Fn&& fn) const {
+    if (!has_window0) return;
+    fn(window0);
+    for (const WindowState& window : more) fn(window);
+  }
+  // The windows in window order.
+  std::vector<const WindowState*> SortedWindows() const;
+  WindowState& Window(int64_t index) {
+    if (has_window0 && window0.window == index) [[likely]] return window0;
+    return OtherWindow(index);
+  }
+  void AddWindow(WindowState&& window);
   void Merge(const HostState& other);
+
+ private:
+  WindowState& OtherWindow(int64_t index);
 };
 
 struct IpKeyHash {
@@ -32,30 +53,43 @@ struct NameHash {
   size_t operator()(std::string_view name) const noexcept { return HashBytes(name, 1); }
 };
 
-// Hosts by address: open addressing with linear probing, the HostState stored
-// in the slot (no node allocation, one cache miss per lookup).
+// Hosts by address: open addressing with linear probing over small slots
+// (address and host index, 24 bytes), the HostStates in fixed chunks that
+// never move (no allocation per host, no moves on growth).
 class FlatHostMap {
  public:
-  HostState& operator[](const core::IpAddress& address);
+  FlatHostMap() = default;
+  FlatHostMap(FlatHostMap&&) noexcept = default;
+  FlatHostMap& operator=(FlatHostMap&&) noexcept = default;
+  HostState& operator[](const core::IpAddress& address) { return Get(address, IpKeyHash()(address)); }
+  // `hash` must be IpKeyHash()(address).
+  HostState& Get(const core::IpAddress& address, uint64_t hash);
   const HostState* find(const core::IpAddress& address) const;
+  // Hints the CPU to fetch the slot of `hash`.
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
   size_t size() const { return size_; }
-  size_t MemoryBytes() const { return slots_.capacity() * (sizeof(Slot) + 1); }
+  size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot) + chunks_.size() * kChunk * sizeof(HostState); }
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (size_t idx = 0; idx < slots_.size(); ++idx) {
-      if (used_[idx]) fn(slots_[idx].address, slots_[idx].host);
+    for (const Slot& slot : slots_) {
+      if (slot.index != 0) fn(slot.address, Host(slot.index - 1));
     }
   }
 
  private:
+  static constexpr size_t kChunk = 512;
   struct Slot {
     core::IpAddress address;
-    HostState host;
+    uint32_t index = 0;  // host index + 1; 0 = empty
   };
-  size_t Probe(const core::IpAddress& address) const;  // slot of address, or the empty slot to use
+  HostState& Host(uint32_t index) { return chunks_[index / kChunk][index % kChunk]; }
+  const HostState& Host(uint32_t index) const { return chunks_[index / kChunk][index % kChunk]; }
+  size_t Probe(const core::IpAddress& address, uint64_t hash) const;  // slot of address, or the empty slot to use
   void Grow();
   std::vector<Slot> slots_;
-  std::vector<uint8_t> used_;
+  std::vector<std::unique_ptr<HostState[]>> chunks_;
   size_t size_ = 0;
 };
 
