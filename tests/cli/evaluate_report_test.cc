@@ -89,7 +89,7 @@ TEST(EvaluationReport, DetectionQualityTableAndJson) {
   r.detect_level = "default";
   const std::string table = FormatEvaluationTable(r);
   for (const char* needle : {"Detection quality (--detect default; infected hosts: 2; normal hosts with >= 20 flows: 200)",
-                             "  horizontal-scan        1       1    2 (1.00 %)", "  model or detector      2       0"}) {
+                             "  horizontal-scan        1       1      2 (1.00 %)", "  model or detector      2       0"}) {
     EXPECT_NE(table.find(needle), std::string::npos) << needle << "\n" << table;
   }
   simdjson::dom::parser parser;
