@@ -202,9 +202,9 @@ void BehaviourTable::Merge(const BehaviourTable& other) {
     }
   }
   for (const SourceShard& theirs : other.tables_->source_shards) {
-    for (const auto& [dst_hash, sources] : theirs.sources) {
+    theirs.sources.ForEach([&](uint64_t dst_hash, const SourceSet& sources) {
       tables_->source_shards[tables_->SourceShardOf(dst_hash)].sources[dst_hash].Merge(sources);
-    }
+    });
   }
 }
 
@@ -369,8 +369,7 @@ size_t BehaviourTable::MemoryBytes() const {
     }
   }
   for (const SourceShard& shard : tables_->source_shards) {
-    bytes += shard.sources.size() * (kNodeOverhead + sizeof(uint64_t) + sizeof(SourceSet)) +
-             shard.sources.bucket_count() * sizeof(void*);
+    bytes += shard.sources.MemoryBytes();
   }
   return bytes;
 }

@@ -47,7 +47,9 @@ std::string BehaviourTable::Serialize() const {
     shard.ips.ForEach([&](const core::IpAddress& address, const HostState& host) { ips.emplace_back(address, &host); });
     for (const auto& [name, host] : shard.names) names.emplace_back(name, &host);
   }
-  for (const SourceShard& shard : tables_->source_shards) sources.insert(sources.end(), shard.sources.begin(), shard.sources.end());
+  for (const SourceShard& shard : tables_->source_shards) {
+    shard.sources.ForEach([&](uint64_t dst_hash, const SourceSet& set) { sources.emplace_back(dst_hash, set); });
+  }
   std::sort(ips.begin(), ips.end(), [](const auto& a, const auto& b) {
     return std::tie(a.first.is_v4, a.first.bytes) < std::tie(b.first.is_v4, b.first.bytes);
   });

@@ -76,6 +76,42 @@ const HostState* FlatHostMap::find(const core::IpAddress& address) const {
   return slot.index != 0 ? &Host(slot.index - 1) : nullptr;
 }
 
+size_t FlatSourceMap::Probe(uint64_t key) const {
+  size_t mask = slots_.size() - 1;
+  for (size_t idx = Mix64(key) & mask;; idx = (idx + 1) & mask) {
+    if (slots_[idx].key == 0 || slots_[idx].key == key) return idx;
+  }
+}
+
+void FlatSourceMap::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_ = std::vector<Slot>(std::max<size_t>(16, old.size() * 2));
+  for (const Slot& slot : old) {
+    if (slot.key != 0) slots_[Probe(slot.key)] = slot;
+  }
+}
+
+SourceSet& FlatSourceMap::operator[](uint64_t key) {
+  if (key == 0) {
+    has_zero_ = true;
+    return zero_;
+  }
+  if ((size_ + 1) * 4 > slots_.size() * 3) Grow();  // load <= 3/4
+  Slot& slot = slots_[Probe(key)];
+  if (slot.key == 0) {
+    slot.key = key;
+    ++size_;
+  }
+  return slot.set;
+}
+
+const SourceSet* FlatSourceMap::find(uint64_t key) const {
+  if (key == 0) return has_zero_ ? &zero_ : nullptr;
+  if (slots_.empty()) return nullptr;
+  const Slot& slot = slots_[Probe(key)];
+  return slot.key != 0 ? &slot.set : nullptr;
+}
+
 HostTables::HostTables(int threads) {
   size_t count = std::clamp<size_t>(std::bit_ceil(static_cast<size_t>(std::max(1, threads)) * 2), 4, 64);
   shards = std::vector<HostShard>(count);
@@ -85,8 +121,8 @@ HostTables::HostTables(int threads) {
 
 int HostTables::SourcesOf(uint64_t dst_hash) const {
   const SourceShard& shard = source_shards[SourceShardOf(dst_hash)];
-  auto it = shard.sources.find(dst_hash);
-  return it == shard.sources.end() ? 0 : it->second.Size();
+  const SourceSet* set = shard.sources.find(dst_hash);
+  return set ? set->Size() : 0;
 }
 
 HostState* HostTables::Find(std::string_view host) {

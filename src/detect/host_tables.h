@@ -99,10 +99,39 @@ struct HostShard {
   std::unordered_map<std::string, HostState, NameHash, std::equal_to<>> names;
 };
 
+// SourceSets by destination hash: open addressing with linear probing, the
+// set stored in the slot (key 0 is kept aside: it marks empty slots).
+class FlatSourceMap {
+ public:
+  SourceSet& operator[](uint64_t key);
+  const SourceSet* find(uint64_t key) const;
+  size_t size() const { return size_ + has_zero_; }
+  size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    if (has_zero_) fn(uint64_t{0}, zero_);
+    for (const Slot& slot : slots_) {
+      if (slot.key != 0) fn(slot.key, slot.set);
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    SourceSet set;
+  };
+  size_t Probe(uint64_t key) const;
+  void Grow();
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+  bool has_zero_ = false;
+  SourceSet zero_;
+};
+
 // Distinct sources per destination (Tier 2: "few other hosts contact it").
 struct SourceShard {
   std::mutex mutex;
-  std::unordered_map<uint64_t, SourceSet> sources;
+  FlatSourceMap sources;
 };
 
 class HostTables {

@@ -97,11 +97,6 @@ void BeaconState::Merge(const BeaconState& other) {
 
 // ---- WindowState ----
 
-WindowExamples& WindowState::Examples() {
-  if (!examples) examples = std::make_unique<WindowExamples>();
-  return *examples;
-}
-
 void WindowState::Add(const FlowFacts& flow, bool tier2, double window_seconds) {
   ++flows;
   if (std::isfinite(flow.start)) {
@@ -118,24 +113,24 @@ void WindowState::Add(const FlowFacts& flow, bool tier2, double window_seconds) 
     ++smtp_flows;
     smtp_failed += flow.failed();
     smtp_dsts.Add(flow.dst_hash);
-    if (has_example) Examples().smtp.Add(example);
+    if (has_example) examples.Get(WindowExamples::kSmtp).Add(example);
   }
   if (flow.icmp_echo) {
     ++icmp_flows;
     icmp_dsts.Add(flow.dst_hash);
-    if (has_example) Examples().icmp.Add(Example{flow.dst_hash, flow.dst, -1});
+    if (has_example) examples.Get(WindowExamples::kIcmp).Add(Example{flow.dst_hash, flow.dst, -1});
   }
   if (flow.proto == Proto::kArp) {
     ++arp_flows;
     arp_dsts.Add(flow.dst_hash);
-    if (has_example) Examples().arp.Add(Example{flow.dst_hash, flow.dst, -1});
+    if (has_example) examples.Get(WindowExamples::kArp).Add(Example{flow.dst_hash, flow.dst, -1});
   }
   if (flow.high_ports) {
     ++p2p_flows;
     p2p_failed += flow.failed();
     p2p_dsts.Add(flow.dst_hash);
     p2p_ports.Add(Mix64(static_cast<uint64_t>(flow.dport) + 1));
-    if (has_example && flow.failed()) Examples().p2p.Add(example);
+    if (has_example && flow.failed()) examples.Get(WindowExamples::kP2p).Add(example);
   }
   if (tier2) AddTier2(flow, example, window_seconds);
 }
@@ -230,7 +225,7 @@ void WindowState::AddTier2(const FlowFacts& flow, const Example& example, double
   if (flow.public_dst) {
     ++public_flows;
     public_dsts.Add(flow.dst_hash);
-    Examples().publics.Add(Example{flow.dst_hash, flow.dst, -1});
+    examples.Get(WindowExamples::kPublics).Add(Example{flow.dst_hash, flow.dst, -1});
   }
   if (flow.beacon && std::isfinite(flow.start) && window != kNoWindow) {
     if (!beacons) beacons = std::make_unique<BeaconState>();
@@ -282,12 +277,7 @@ void WindowState::Merge(const WindowState& other) {
       }
     }
   }
-  if (other.examples) {
-    WindowExamples& ours = Examples();
-    ExampleSet WindowExamples::*sets[] = {&WindowExamples::smtp, &WindowExamples::icmp, &WindowExamples::arp,
-                                          &WindowExamples::p2p, &WindowExamples::publics};
-    for (auto member : sets) (ours.*member).Merge((*other.examples).*member);
-  }
+  examples.Merge(other.examples);
   MergeOwned(beacons, other.beacons);
 }
 
@@ -305,7 +295,7 @@ size_t WindowState::MemoryBytes() const {
       }
     }
   }
-  if (examples) bytes += sizeof(WindowExamples);
+  bytes += examples.MemoryBytes();
   if (beacons) {
     bytes += sizeof(BeaconState) + beacons->pairs.capacity() * sizeof(BeaconPair);
     for (const BeaconPair& pair : beacons->pairs) bytes += pair.slots.MemoryBytes();

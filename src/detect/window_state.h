@@ -116,10 +116,35 @@ struct BeaconState {
   BeaconPair* Insert(uint64_t dst_hash);
 };
 
-// Examples per kind of evidence.
+// Examples per kind of evidence, each set allocated when first used (most
+// windows need one kind or none).
 struct WindowExamples {
-  ExampleSet smtp, icmp, arp, p2p, publics;
-  bool operator==(const WindowExamples& other) const = default;
+  enum Kind { kSmtp, kIcmp, kArp, kP2p, kPublics, kKinds };
+  std::array<std::unique_ptr<ExampleSet>, kKinds> sets;
+
+  ExampleSet& Get(Kind kind) {
+    if (!sets[kind]) sets[kind] = std::make_unique<ExampleSet>();
+    return *sets[kind];
+  }
+  const ExampleSet* Find(Kind kind) const { return sets[kind].get(); }
+  // The examples of one kind as text (empty if none).
+  std::vector<std::string> Texts(Kind kind) const { return sets[kind] ? sets[kind]->Texts() : std::vector<std::string>(); }
+  bool any() const {
+    for (const auto& set : sets) {
+      if (set) return true;
+    }
+    return false;
+  }
+  void Merge(const WindowExamples& other) {
+    for (int kind = 0; kind < kKinds; ++kind) {
+      if (other.sets[kind]) Get(static_cast<Kind>(kind)).Merge(*other.sets[kind]);
+    }
+  }
+  size_t MemoryBytes() const {
+    size_t bytes = 0;
+    for (const auto& set : sets) bytes += set ? sizeof(ExampleSet) : 0;
+    return bytes;
+  }
 };
 
 struct WindowState {
@@ -136,7 +161,7 @@ struct WindowState {
   static constexpr size_t kMaxPending = 8;
   std::vector<FailedPair> pending;  // sorted by pair_hash; empty once `scan` exists
   std::unique_ptr<ScanState> scan;
-  std::unique_ptr<WindowExamples> examples;
+  WindowExamples examples;
   std::unique_ptr<BeaconState> beacons;
 
   WindowState() = default;
@@ -161,7 +186,6 @@ struct WindowState {
   void AddScanPair(const FailedPair& pair);
   void AddToScan(const FailedPair& pair);
   void AddTier2(const FlowFacts& flow, const Example& example, double window_seconds);
-  WindowExamples& Examples();
 };
 
 // Epoch seconds of a window's start (NaN for kNoWindow).

@@ -90,7 +90,7 @@ void WindowState::Serialize(ByteWriter& out) const {
   for (const DistinctSketch* sketch : {&dsts, &failed_dsts, &smtp_dsts, &icmp_dsts, &arp_dsts, &p2p_dsts, &p2p_ports, &public_dsts}) {
     sketch->Serialize(out);
   }
-  out.Put<uint8_t>((scan ? 1 : 0) | (examples ? 2 : 0) | (beacons ? 4 : 0) | (pending.empty() ? 0 : 8));
+  out.Put<uint8_t>((scan ? 1 : 0) | (examples.any() ? 2 : 0) | (beacons ? 4 : 0) | (pending.empty() ? 0 : 8));
   if (!pending.empty()) {
     out.Put<uint8_t>(static_cast<uint8_t>(pending.size()));
     for (const FailedPair& pair : pending) {
@@ -112,10 +112,9 @@ void WindowState::Serialize(ByteWriter& out) const {
       }
     }
   }
-  if (examples) {
-    for (const ExampleSet* set : {&examples->smtp, &examples->icmp, &examples->arp, &examples->p2p, &examples->publics}) {
-      PutExamples(out, *set);
-    }
+  if (examples.any()) {
+    static const ExampleSet kNone;
+    for (const auto& set : examples.sets) PutExamples(out, set ? *set : kNone);
   }
   if (beacons) PutBeacons(out, *beacons);
 }
@@ -162,10 +161,9 @@ WindowState WindowState::Deserialize(ByteReader& in) {
     }
   }
   if (parts & 2) {
-    state.examples = std::make_unique<WindowExamples>();
-    for (ExampleSet* set : {&state.examples->smtp, &state.examples->icmp, &state.examples->arp, &state.examples->p2p,
-                            &state.examples->publics}) {
-      *set = GetExamples(in);
+    for (int kind = 0; kind < WindowExamples::kKinds; ++kind) {
+      ExampleSet set = GetExamples(in);
+      if (set.count > 0) state.examples.Get(static_cast<WindowExamples::Kind>(kind)) = set;
     }
   }
   if (parts & 4) state.beacons = GetBeacons(in);

@@ -16,7 +16,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
   evidence.window_start = context.window_start;
   evidence.flows = window.arp_flows;
   evidence.summary = fmt::format("ARP for {} addresses", targets);
-  if (window.examples) evidence.examples = window.examples->arp.Texts();
+  evidence.examples = window.examples.Texts(WindowExamples::kArp);
   out.push_back(std::move(evidence));
 }
 

@@ -16,7 +16,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
   evidence.window_start = context.window_start;
   evidence.flows = window.icmp_flows;
   evidence.summary = fmt::format("ICMP echo to {} targets", targets);
-  if (window.examples) evidence.examples = window.examples->icmp.Texts();
+  evidence.examples = window.examples.Texts(WindowExamples::kIcmp);
   out.push_back(std::move(evidence));
 }
 

@@ -17,7 +17,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
   evidence.window_start = context.window_start;
   evidence.flows = window.public_flows;
   evidence.summary = fmt::format("{} public addresses, no DNS flow from the host in the window", publics);
-  if (window.examples) evidence.examples = window.examples->publics.Texts();
+  evidence.examples = window.examples.Texts(WindowExamples::kPublics);
   out.push_back(std::move(evidence));
 }
 

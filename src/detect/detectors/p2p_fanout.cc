@@ -19,7 +19,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
   evidence.flows = window.p2p_flows;
   evidence.summary = fmt::format("{} peers on {} high ports, {} unanswered or rejected", peers, ports,
                                  Percent(failed_share));
-  if (window.examples) evidence.examples = window.examples->p2p.Texts();
+  evidence.examples = window.examples.Texts(WindowExamples::kP2p);
   out.push_back(std::move(evidence));
 }
 

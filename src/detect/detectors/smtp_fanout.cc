@@ -19,7 +19,7 @@ void Check(const WindowContext& context, std::vector<Evidence>& out) {
   evidence.flows = window.smtp_flows;
   evidence.summary = fmt::format("{} mail servers on 25/465/587 tcp, {} unanswered or rejected", servers,
                                  Percent(failed_share));
-  if (window.examples) evidence.examples = window.examples->smtp.Texts();
+  evidence.examples = window.examples.Texts(WindowExamples::kSmtp);
   out.push_back(std::move(evidence));
 }
 
