@@ -65,8 +65,9 @@ void DistinctSketch::Add(uint64_t hash) {
 
 void DistinctSketch::AddExact(uint64_t hash) {
   if (!block_) {
-    block_ = std::make_unique<uint64_t[]>(1 + 4);
-    block_[0] = Header(false, 1, 4);
+    // Most sketches hold one or two values: start with room for two.
+    block_ = std::make_unique_for_overwrite<uint64_t[]>(1 + 2);
+    block_[0] = Header(false, 1, 2);
     block_[1] = hash;
     return;
   }
@@ -82,7 +83,7 @@ void DistinctSketch::AddExact(uint64_t hash) {
   }
   if (n == capacity()) {
     uint32_t grown = std::min(kExactMax, capacity() * 2);
-    auto bigger = std::make_unique<uint64_t[]>(1 + grown);
+    auto bigger = std::make_unique_for_overwrite<uint64_t[]>(1 + grown);
     std::memcpy(bigger.get() + 1, block_.get() + 1, n * sizeof(uint64_t));
     block_ = std::move(bigger);
     block_[0] = Header(false, n, grown);
