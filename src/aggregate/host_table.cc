@@ -186,6 +186,21 @@ void HostTable::Collect(std::vector<HostResult>& out, double min_score, uint64_t
   }
 }
 
+std::pair<double, uint64_t> HostTable::MaxScore(uint64_t min_count) const {
+  std::pair<double, uint64_t> best{-HUGE_VAL, 0};
+  auto consider = [&](double mean, uint64_t count) {
+    if (count < min_count || count == 0) return;
+    if (best.second == 0 || mean > best.first || (mean == best.first && count > best.second)) best = {mean, count};
+  };
+  for (const Entry& e : slots_) {
+    if (e.count_and_flag == 0) continue;
+    const uint64_t count = e.count_and_flag & ~kV4Flag;
+    consider(FixedMean(LoadSum(e.sum_lo, e.sum_hi), count), count);
+  }
+  for (const auto& [host, acc] : other_) consider(FixedMean(acc.sum, acc.count), acc.count);
+  return best;
+}
+
 namespace {
 size_t ShardCount(int threads) {
   size_t n = 4;
@@ -318,6 +333,20 @@ std::vector<HostResult> ShardedHostTable::Collect(double min_score, uint64_t min
   std::vector<HostResult> out;
   for (const auto& shard : shards_) shard.table.Collect(out, min_score, min_count, always);
   return out;
+}
+
+std::optional<HostResult> ShardedHostTable::Top(uint64_t min_count) const {
+  std::pair<double, uint64_t> best{-HUGE_VAL, 0};
+  for (const auto& shard : shards_) {
+    const auto key = shard.table.MaxScore(min_count);
+    if (key.second == 0) continue;
+    if (best.second == 0 || key.first > best.first || (key.first == best.first && key.second > best.second)) best = key;
+  }
+  if (best.second == 0) return std::nullopt;
+  // The hosts tied on the best (mean, count), ordered as everywhere else.
+  std::vector<HostResult> tied = Collect(best.first, best.second);
+  SortHosts(tied);
+  return tied.front();
 }
 
 size_t ShardedHostTable::size() const {

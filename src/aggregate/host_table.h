@@ -7,11 +7,13 @@
 #include <cmath>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/huge_pages.h"
@@ -74,6 +76,9 @@ class HostTable {
   // whatever their score and count.
   void Collect(std::vector<HostResult>& out, double min_score = -HUGE_VAL, uint64_t min_count = 0,
                const std::unordered_set<std::string>* always = nullptr) const;
+  // The highest (mean score, flow count) of the hosts with at least
+  // `min_count` flows; count 0 when there is none.
+  std::pair<double, uint64_t> MaxScore(uint64_t min_count = 0) const;
 
  private:
   // 40 bytes: the address, the flow count with the IPv4 flag in its top bit
@@ -129,6 +134,9 @@ class ShardedHostTable {
   void Merge(const ShardedHostTable& other);
   std::vector<HostResult> Collect(double min_score = -HUGE_VAL, uint64_t min_count = 0,
                                   const std::unordered_set<std::string>* always = nullptr) const;
+  // The first host in SortHosts order among those with at least `min_count`
+  // flows (the highest mean score), for the scan's summary; nullopt if none.
+  std::optional<HostResult> Top(uint64_t min_count = 0) const;
   size_t size() const;
   size_t num_shards() const { return shards_.size(); }
 

@@ -1,12 +1,15 @@
 #include "cli/options.h"
 #include "cli/input_spec.h"
+#include "cli/version.h"
 #include "core/text.h"
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <memory>
 #include <iostream>
 
 #include "core/error.h"
@@ -14,26 +17,64 @@
 namespace botrecon::cli {
 namespace {
 
+constexpr const char* kUsage =
+    "Usage: botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]\n"
+    "       botrecon [OPTIONS] -o OUTPUT_FILE INPUT... \n"
+    "       botrecon train|evaluate|explain ...   (botrecon COMMAND -h)\n";
+
 constexpr const char* kDescription =
-    "Get a list of infected hosts based on network traffic\n\n"
-    "BotRecon reads network flows (Argus/CTU-13 binetflow, nfdump or any table\n"
-    "with the right columns), scores every flow with a machine-learning model and\n"
-    "reports the source hosts whose mean score marks them as infected by botnet\n"
-    "malware.\n\n"
-    "INPUT_FILE is the file with captured NetFlow traffic (\"-\" reads stdin). It\n"
-    "should be csv unless a different --type is given. BotRecon expects these\n"
-    "columns (names compared lower-cased without spaces; aliases in README.md):\n"
-    "  source address, protocol, destination port, source port, state,\n"
-    "  duration, total bytes, source bytes\n"
-    "A file without a header row must have exactly these 8 columns in this order.\n\n"
-    "OUTPUT_FILE is where to save the result as csv (written atomically). It is\n"
-    "only replaced when it does not exist, is a previous botrecon result or is a\n"
-    "FIFO/device; use -o/--output OUT to name the output and scan several inputs:\n"
-    "  botrecon -o infected.csv day1.csv day2.binetflow\n\n"
-    "Other commands: botrecon train ... (train a model; see botrecon train -h),\n"
-    "botrecon evaluate ... (measure a model on labelled flows; see botrecon evaluate -h),\n"
-    "botrecon explain HOST FILE... (one host's behaviour, window by window).\n"
-    "To scan a file named like a command, write it as ./train or put -- before it.";
+    "Finds botnet-infected hosts in network flows: every flow is scored by a\n"
+    "machine-learning model and watched by behaviour detectors; the source hosts\n"
+    "whose mean score reaches the threshold, or whose behaviour a detector flags,\n"
+    "are reported with their evidence.\n\n"
+    "INPUT is a flow file (csv/binetflow, Zeek conn.log, nfdump csv, json,\n"
+    "parquet, feather, excel, stata, pickle; compressed or not), a capture\n"
+    "(pcap/pcapng through Argus, .argus, nfcapd.*), a directory of such files,\n"
+    "or - for stdin. Several inputs are scanned as one capture. Columns are found\n"
+    "by name (aliases in README.md): source address, protocol, destination and\n"
+    "source port, state, duration, total and source bytes.\n\n"
+    "OUTPUT_FILE (the original's second positional) is written as csv only when\n"
+    "it does not exist or is a previous botrecon result; -o names it explicitly.";
+
+constexpr const char* kExamples =
+    "Examples:\n"
+    "  botrecon capture.binetflow                    infected hosts as a table\n"
+    "  botrecon -o infected.csv day1.csv day2.csv flows/   several inputs as one capture\n"
+    "  botrecon capture.pcap                         a pcap, turned into flows by Argus\n"
+    "  botrecon --jsonl --exit-code capture.csv      for scripts: JSON Lines, exit 1 if any host\n"
+    "  zcat big.csv.gz | botrecon -b 5% -            stdin, with a progress line\n"
+    "  botrecon --detect all --home-net 10.0.0.0/8 capture.csv\n"
+    "  botrecon explain 147.32.84.165 capture.binetflow   why was this host reported?\n\n"
+    "Exit status: 0 done (with --exit-code: no host reported), 1 hosts reported\n"
+    "(--exit-code only), 2 bad usage or input, 3 internal error. A file named like\n"
+    "a command is scanned when written as ./train or after --. See README.md.";
+
+// The scan's help: our usage lines and positionals instead of CLI11's.
+class ScanFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App*, std::string) const override { return kUsage; }
+  std::string make_positionals(const CLI::App*) const override {
+    return "\nArguments:\n"
+           "  INPUT                           flow file, capture, directory, or - (stdin);\n"
+           "                                  FILE@FROM:TO keeps minutes FROM..TO of FILE\n"
+           "  OUTPUT_FILE                     csv result (see above); or -o FILE\n";
+  }
+};
+
+// The help's option groups, by an option's first long name.
+const char* GroupOf(const std::string& name) {
+  static const std::pair<const char*, const char*> kGroups[] = {
+      {"--custom-model", "Model"}, {"--model", "Model"}, {"--threshold", "Model"}, {"--min-count", "Model"},
+      {"--detect", "Detection"}, {"--window", "Detection"}, {"--home-net", "Detection"}, {"--safelist", "Detection"},
+      {"--output", "Output"}, {"--force", "Output"}, {"--jsonl", "Output"}, {"--yes", "Output"},
+      {"--exit-code", "Output"}, {"--range", "Selecting flows"}, {"--ignore-invalid", "Selecting flows"},
+      {"--from", "Selecting flows"}, {"--to", "Selecting flows"},
+  };
+  for (const auto& [option, group] : kGroups) {
+    if (name == option) return group;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -74,12 +115,14 @@ void DeclareScanOptions(CLI::App& app, ScanArgs& args, RawScanArgs& raw) {
                  "0 or lower: no hosts are skipped.")
       ->default_str("0");
   app.add_option("-b,--batchify", raw.batch,
-                 "Process the data in batches and show a progress bar on a terminal: VALUE % (0 < VALUE "
-                 "< 100) or VALUE batches (a positive integer lower than the number of rows). Results "
-                 "are the same as without batching. Example: --batchify 5 %")
+                 "Process the input in batches with a progress bar on a terminal (stdin and compressed "
+                 "input: bytes read and rate): VALUE % (0 < VALUE < 100) or VALUE batches (a positive "
+                 "integer lower than the number of rows). Results are the same. Example: -b 5% or -b 10 batches")
       ->type_name("<FLOAT TEXT>");
   app.add_flag("-v,--verbose", args.verbose, "Print a message for each stage.");
-  app.add_flag("-s,--silent", args.silent, "Print nothing (errors still print one line on stderr).");
+  app.add_flag("-s,--silent", args.silent,
+               "No messages: no start line, summary or warnings (errors still print one line on stderr). "
+               "Results you asked for (--jsonl, OUTPUT_FILE) are still written.");
   app.add_flag("-d,--debug", args.debug, "Full error detail and a line per batch; implies --verbose.");
   app.add_flag("-i,--ignore-invalid,--ignore-invalid-addresses", args.ignore_invalid,
                "With --ip: skip rows whose source address is not a valid IP address instead of failing.");
@@ -92,7 +135,8 @@ void DeclareScanOptions(CLI::App& app, ScanArgs& args, RawScanArgs& raw) {
                "Answer yes to any question (the only one: printing more than 50 infected hosts).");
   app.add_flag("--jsonl", args.jsonl,
                "Write the infected hosts as JSON Lines (one object per host: host, mean_score, flow_count, "
-               "model, threshold) to OUTPUT_FILE or stdout, without the start line or questions.");
+               "model, threshold, evidence) to OUTPUT_FILE or stdout, then a {\"summary\": ...} record; "
+               "never asks questions.");
   raw.threshold_option = app.add_option(
       "--threshold", raw.threshold,
       "Report hosts whose mean score is at least this (default: the model's own, 0.5 for probabilities, 0 for "
@@ -110,9 +154,11 @@ void DeclareScanOptions(CLI::App& app, ScanArgs& args, RawScanArgs& raw) {
                  "Write the result (csv, or JSON Lines with --jsonl) to FILE ('-': stdout); every positional "
                  "argument is then an input file.")
       ->type_name("FILE");
+  app.add_flag("--exit-code", args.exit_code,
+               "Exit 1 when any host is reported, 0 when none (2 on error), as virus scanners do: for scripts and cron.");
   app.add_flag("--force", args.force,
                "Replace an existing OUTPUT_FILE even when it is not a botrecon result (never an input file).");
-  app.add_option("files", raw.files, "INPUT_FILE [OUTPUT_FILE], or INPUT_FILE... with -o")->expected(1, -1)->required();
+  app.add_option("files", raw.files, "INPUT [OUTPUT_FILE], or INPUT... with -o")->expected(1, -1)->required();
 }
 
 BatchSpec ParseBatch(const std::pair<std::string, std::string>& batch) {
@@ -141,6 +187,40 @@ BatchSpec ParseBatch(const std::pair<std::string, std::string>& batch) {
   }
   throw core::UsageError("Invalid value for '-b' / '--batchify': batch type '" + batch.second +
                          "' is not one of '%', 'percent', 'batches'.");
+}
+
+// "-b 5%", "-b5%", "--batchify=5%", "-b 10batches": the value and its type
+// in one token, split into the two CLI11 expects (the original wants "5 %").
+std::vector<std::string> SplitBatchTokens(int argc, char** argv) {
+  std::vector<std::string> out;
+  auto split = [&](const std::string& option, const std::string& value) {
+    size_t end = 0;
+    while (end < value.size() && (std::isdigit(static_cast<unsigned char>(value[end])) || value[end] == '.')) ++end;
+    const std::string kind = core::AsciiLower(value.substr(end));
+    if (end > 0 && end < value.size() &&
+        (kind == "%" || kind == "percent" || kind == "batches" || kind == "batch")) {
+      out.push_back(option);
+      out.push_back(value.substr(0, end));
+      out.push_back(value.substr(end));
+      return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") {
+      for (; i < argc; ++i) out.emplace_back(argv[i]);
+      break;
+    }
+    if ((arg == "-b" || arg == "--batchify") && i + 1 < argc && split(arg, argv[i + 1])) {
+      ++i;
+      continue;
+    }
+    if (arg.rfind("--batchify=", 0) == 0 && split("--batchify", arg.substr(11))) continue;
+    if (arg.size() > 2 && arg.rfind("-b", 0) == 0 && arg[2] != '-' && split("-b", arg.substr(2))) continue;
+    out.push_back(arg);
+  }
+  return out;
 }
 
 void FinishScanArgs(const CLI::App& app, const RawScanArgs& raw, ScanArgs& args) {
@@ -178,22 +258,34 @@ void FinishScanArgs(const CLI::App& app, const RawScanArgs& raw, ScanArgs& args)
 
 ParseOutcome ParseScanArgs(int argc, char** argv, ScanArgs& args) {
   CLI::App app{kDescription, "botrecon"};
-  app.get_formatter()->column_width(34);
+  auto formatter = std::make_shared<ScanFormatter>();
+  formatter->column_width(34);
+  app.formatter(formatter);
   app.set_help_flag("-h,--help", "Show this message and exit.");
-  app.set_version_flag("-V,--version", std::string("botrecon, version ") + BOTRECON_VERSION,
-                       "Show the version and exit.");
+  bool version = false;  // handled before parsing (below); declared for the help
+  app.add_flag("-V,--version", version, "Show the version, the build and the built-in models, and exit.");
   RawScanArgs raw;
   DeclareScanOptions(app, args, raw);
-  app.footer("For more detail see README.md.");
+  for (CLI::Option* option : app.get_options()) {
+    if (!option->get_lnames().empty()) {
+      if (const char* group = GroupOf("--" + option->get_lnames().front())) option->group(group);
+    }
+  }
+  app.footer(kExamples);
+  std::vector<std::string> tokens = SplitBatchTokens(argc, argv);
+  std::vector<char*> split_argv;
+  for (auto& token : tokens) split_argv.push_back(token.data());
   try {
-    app.parse(argc, argv);
+    // -V wins over missing arguments, as with CLI11's own version flag.
+    for (size_t i = 1; i < tokens.size() && tokens[i] != "--"; ++i) {
+      if (tokens[i] == "-V" || tokens[i] == "--version") {
+        std::cout << VersionText();
+        return ParseOutcome::kExitOk;
+      }
+    }
+    app.parse(static_cast<int>(split_argv.size()), split_argv.data());
   } catch (const CLI::CallForHelp& e) {
-    std::cout << "Usage: botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]\n"
-                 "       botrecon [OPTIONS] -o OUTPUT_FILE INPUT_FILE...\n\n"
-              << app.help("", CLI::AppFormatMode::Normal);
-    return ParseOutcome::kExitOk;
-  } catch (const CLI::CallForVersion& e) {
-    std::cout << e.what() << "\n";
+    std::cout << app.help("", CLI::AppFormatMode::Normal);
     return ParseOutcome::kExitOk;
   } catch (const CLI::RequiredError& e) {
     throw core::UsageError("Missing argument 'INPUT_FILE'.");

@@ -43,6 +43,7 @@ struct ScanArgs {
   std::vector<std::string> ranges;
   std::optional<double> threshold;  // overrides the model's threshold
   bool jsonl = false;               // --jsonl: JSON Lines instead of the table / CSV
+  bool exit_code = false;           // --exit-code: exit 1 when any host is reported
 };
 
 enum class ParseOutcome { kRun, kExitOk };

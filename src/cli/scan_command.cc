@@ -14,6 +14,9 @@
 
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/summary.h"
+#include "core/text.h"
+#include "io/input_files.h"
 #include "core/error.h"
 #include "filter/address_filter.h"
 #include "models/model_file.h"
@@ -94,7 +97,14 @@ class BatchProgress {
     if (num_batches_ == 0 || args_.silent) return;
     const bool show_bar = !args_.verbose && isatty(STDERR_FILENO);
     options.on_progress = [this, show_bar](const pipeline::ScanProgress& p) {
-      if (p.bytes_total == 0) return;
+      if (p.bytes_total == 0 || p.bytes_consumed > p.bytes_total) {
+        // Size unknown (stdin, compressed input): bytes read and rate instead.
+        if (show_bar && !bar_) {
+          if (!bytes_) bytes_ = std::make_unique<ByteProgress>();
+          bytes_->Update(p.bytes_consumed, p.rows);
+        }
+        return;
+      }
       uint64_t done = num_batches_ * p.bytes_consumed / p.bytes_total;
       if (show_bar) {
         if (!bar_) bar_ = std::make_unique<ProgressBar>(num_batches_);
@@ -106,6 +116,7 @@ class BatchProgress {
   }
   void Finish() {
     if (bar_) bar_->Finish();
+    if (bytes_) bytes_->Finish();
     if (!args_.debug || args_.silent) return;
     for (; num_batches_ > 0 && reported_ < num_batches_; ++reported_) PrintBatch(0);
   }
@@ -121,6 +132,7 @@ class BatchProgress {
   uint64_t num_batches_;
   uint64_t reported_ = 0;
   std::unique_ptr<ProgressBar> bar_;
+  std::unique_ptr<ByteProgress> bytes_;
 };
 
 void ReportCounts(const ScanArgs& args, const pipeline::ScanResult& result, const Log& log) {
@@ -129,6 +141,9 @@ void ReportCounts(const ScanArgs& args, const pipeline::ScanResult& result, cons
   if (result.bad_rows_skipped > 0 && !args.silent) {
     std::fprintf(stderr, "Warning: skipped %llu rows that could not be parsed; the first: %s\n",
                  static_cast<unsigned long long>(result.bad_rows_skipped), result.first_bad_row.c_str());
+  }
+  for (const auto& [name, rows] : result.input_rows) {
+    if (rows == 0 && !args.silent) std::fprintf(stderr, "Warning: %s: no flows\n", core::Printable(name).c_str());
   }
   for (const auto& skipped : result.model_skipped) {
     if (!args.silent) {
@@ -165,13 +180,12 @@ std::optional<report::OutputTarget> AskForFile(const ScanArgs& args, size_t num_
 }
 
 void WriteResults(const ScanArgs& args, const std::vector<aggregate::HostResult>& infected, double threshold,
-                  const report::EvidenceIndex* evidence, const report::OutputTarget& target, const Log& log) {
+                  const report::EvidenceIndex* evidence, const report::OutputTarget& target,
+                  const ScanSummary& summary, const Log& log) {
   const bool to_file = !args.output.empty();
   if (args.jsonl) {
-    if (to_file || !args.silent) {
-      target.Write(
-          FormatJsonLines(infected, args.model.Name(), threshold, evidence));
-    }
+    // Data the user asked for: written even with -s.
+    target.Write(FormatJsonLines(infected, args.model.Name(), threshold, evidence) + FormatSummaryJson(summary));
     return;
   }
   std::optional<report::OutputTarget> asked;
@@ -186,15 +200,65 @@ void WriteResults(const ScanArgs& args, const std::vector<aggregate::HostResult>
                                        : FormatTable(infected, evidence));
 }
 
+// The inputs with directories replaced by their flow files (and the output
+// file, when it sits in a scanned directory, left out), windows kept per file.
+struct ScanInputs {
+  std::vector<std::string> paths;
+  std::vector<std::optional<pipeline::TimeWindow>> windows;
+};
+
+ScanInputs ExpandScanInputs(const ScanArgs& args, const Log& log) {
+  io::ExpandedInputs expanded = io::ExpandInputs(args.inputs);
+  for (const auto& skipped : expanded.skipped) log("Skipped " + core::Printable(skipped));
+  ScanInputs inputs;
+  for (const auto& file : expanded.files) {
+    const bool from_directory = file.path != args.inputs[file.from_input];
+    if (from_directory && !args.output.empty() && report::SameFile(file.path, args.output)) {
+      log("Skipped " + core::Printable(file.path) + ": the output file");
+      continue;
+    }
+    inputs.paths.push_back(file.path);
+    if (!args.input_windows.empty()) inputs.windows.push_back(args.input_windows[file.from_input]);
+  }
+  if (inputs.paths.size() != args.inputs.size()) log("Inputs: " + std::to_string(inputs.paths.size()) + " files");
+  return inputs;
+}
+
+ScanSummary Summarise(const pipeline::ScanResult& result, size_t reported, size_t flagged, double threshold,
+                      std::chrono::steady_clock::time_point start) {
+  ScanSummary s;
+  s.files = result.input_rows.size();
+  s.rows_read = result.rows_read;
+  s.bad_rows = result.bad_rows_skipped;
+  s.management_records = result.management_records_skipped;
+  s.invalid_addresses = result.invalid_addresses_skipped;
+  const uint64_t accounted = result.rows_evaluated + result.management_records_skipped + result.invalid_addresses_skipped;
+  s.filtered = result.rows_read > accounted ? result.rows_read - accounted : 0;
+  s.hosts_scored = result.hosts_evaluated;
+  s.hosts_reported = reported;
+  s.hosts_flagged = flagged;
+  s.model_scored = result.model_skipped.size() < result.input_rows.size() || result.input_rows.empty();
+  s.top_host = result.top_host;
+  s.threshold = threshold;
+  s.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return s;
+}
+
 }  // namespace
 
-int RunScanCommand(const ScanArgs& args) {
-  Log log(args);
-  CheckInputs(args);
+int RunScanCommand(const ScanArgs& original_args) {
+  const auto start = std::chrono::steady_clock::now();
+  Log log(original_args);
+  CheckInputs(original_args);
+  ScanInputs inputs = ExpandScanInputs(original_args, log);
+  ScanArgs expanded_args = original_args;
+  expanded_args.inputs = std::move(inputs.paths);
+  expanded_args.input_windows = std::move(inputs.windows);
+  const ScanArgs& args = expanded_args;
   // Decided before reading: a run that may not write its output reads nothing.
   const report::OutputTarget target =
       report::OutputTarget::Open({args.output, args.output_explicit, args.force}, args.inputs);
-  if (!args.silent && !args.jsonl) report::WriteStdout(StartLine() + "\n\n");
+  if (!args.silent) std::fprintf(stderr, "%s\n", StartLine().c_str());
   std::unique_ptr<filter::AddressFilter> address_filter;
   if (!args.ranges.empty()) {
     address_filter = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.ranges));
@@ -239,9 +303,11 @@ int RunScanCommand(const ScanArgs& args) {
     }
     infected = std::move(judged);
   }
+  const ScanSummary summary = Summarise(result, infected.size(), flagged.size(), threshold, start);
   const report::EvidenceIndex evidence = report::IndexEvidence(result.behaviour);
-  WriteResults(args, infected, threshold, detection.table ? &evidence : nullptr, target, log);
-  return 0;
+  WriteResults(args, infected, threshold, detection.table ? &evidence : nullptr, target, summary, log);
+  if (!args.silent) std::fputs(FormatSummaryLine(summary).c_str(), stderr);
+  return args.exit_code && !infected.empty() ? 1 : 0;
 }
 
 }  // namespace botrecon::cli

@@ -18,6 +18,28 @@ inline std::string AsciiLower(std::string_view text) {
 
 // Blank as text readers (pandas' fixed-width delimiters, JSON white space) see
 // it: space, tab, CR and LF. Locale-independent.
+// `text` safe to print on a terminal: control bytes (NUL, ESC, newlines, DEL)
+// written as \xNN and a backslash as \\, so capture data can neither cut a
+// line short nor send escape sequences. Other bytes (UTF-8 included) as is.
+inline std::string Printable(std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 inline bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // `text` without leading and trailing blanks (see IsBlank).

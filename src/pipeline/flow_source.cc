@@ -1,6 +1,7 @@
 #include "pipeline/flow_source.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "aggregate/host_table.h"
@@ -12,7 +13,13 @@
 
 namespace botrecon::pipeline {
 
+struct InputTally {
+  std::string name;
+  std::atomic<uint64_t> rows{0};
+};
+
 struct InputState {
+  InputTally* tally = nullptr;
   std::unique_ptr<io::Reader> reader;
   std::unique_ptr<features::FeatureExtractor> extractor;
   std::string name;
@@ -97,6 +104,8 @@ std::shared_ptr<InputState> FlowSource::Open(const SourceInput& input) {
   if (!reader_options.is_header) reader_options.is_header = features::LooksLikeHeader;
   state->reader = io::OpenReader(input.path, options_.type, reader_options);
   state->name = state->reader->source_name();
+  state->tally = &tallies_.emplace_back();
+  state->tally->name = state->name;
   const io::Schema& schema = state->reader->schema();
   features::ColumnResolution resolution =
       features::ResolveColumns(schema, state->name, options_.model_columns_optional);
@@ -173,6 +182,7 @@ SourceCounts FlowSource::Decode(InputState& input, SourceBatch& batch) const {
   const uint64_t extract_bad = bad - batch.columns.skipped_rows;  // bad rows the reader did not count
   counts.rows_read = batch.flows.num_rows - extract_bad;
   batch.rows_read = counts.rows_read;
+  input.tally->rows.fetch_add(counts.rows_read, std::memory_order_relaxed);
   counts.bad_rows_skipped = bad;
   if (bad > 0) counts.first_bad_row = first_bad;
   counts.management_records_skipped = batch.flows.management_records;
@@ -279,7 +289,9 @@ bool FlowSource::PassesAddressFilter(const InputState& input, const SourceBatch&
 
 SourceCounts FlowSource::counts() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return counts_;
+  SourceCounts counts = counts_;
+  for (const InputTally& tally : tallies_) counts.input_rows.emplace_back(tally.name, tally.rows.load());
+  return counts;
 }
 
 std::vector<LabelSource> FlowSource::label_sources() const {

@@ -5,11 +5,13 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/column_batch.h"
@@ -47,6 +49,7 @@ struct SourceOptions {
 };
 
 struct InputState;  // an open input (flow_source.cc)
+struct InputTally;  // an input's name and rows read so far (flow_source.cc)
 
 // A batch handed out by the source; a worker keeps one and reuses it.
 struct SourceBatch {
@@ -73,6 +76,9 @@ struct SourceCounts {
   uint64_t management_records_skipped = 0;  // Argus "man" records (in rows_read)
   uint64_t excluded = 0;                    // rows matching LabelOptions::exclude
   std::vector<std::string> model_skipped;   // "FILE lacks COLUMNS" per input the model could not score
+  // Every opened input (its name in messages) with its data rows, in input
+  // order; filled by FlowSource::counts() (a header-only input shows 0).
+  std::vector<std::pair<std::string, uint64_t>> input_rows;
 };
 
 class FlowSource {
@@ -103,6 +109,7 @@ class FlowSource {
   size_t next_input_ = 0;
   SourceCounts counts_;
   std::vector<LabelSource> label_sources_;
+  std::deque<InputTally> tallies_;  // one per opened input (stable addresses)
 };
 
 // The LabelClass of a label text: botnet as ParseLabel, "background" labels

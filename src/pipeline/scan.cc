@@ -59,6 +59,8 @@ ScanResult RunScan(const ScanOptions& options) {
   result.invalid_addresses_skipped = run.counts.invalid_addresses_skipped;
   result.management_records_skipped = run.counts.management_records_skipped;
   result.model_skipped = run.counts.model_skipped;
+  result.input_rows = run.counts.input_rows;
+  result.top_host = run.hosts.Top(options.min_count);
   return result;
 }
 

@@ -69,6 +69,11 @@ struct ScanResult {
   // Inputs the model could not score ("FILE: missing columns"): their flows
   // count with score 0; only the behaviour detectors judged them.
   std::vector<std::string> model_skipped;
+  // Each input (its name in messages) with its data rows, in input order.
+  std::vector<std::pair<std::string, uint64_t>> input_rows;
+  // The evaluated host with the highest mean score (at least min_count
+  // flows; reported or not), for the summary: how close the top one came.
+  std::optional<aggregate::HostResult> top_host;
 };
 
 // Runs the scan. Throws core::Error subclasses (input, I/O) with locations.

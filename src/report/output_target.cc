@@ -128,11 +128,17 @@ void WriteAll(int fd, std::string_view content, const std::string& path, const s
 
 }  // namespace
 
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  return stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0 && SameFile(sa, sb);
+}
+
 bool LooksLikeResult(std::string_view head) {
   if (head.empty()) return true;  // an empty file holds nothing to lose
   if (head.rfind(",Host,Mean Score,Flow Count", 0) == 0) return true;
   if (head.front() == '{') {
     std::string_view line = head.substr(0, head.find('\n'));
+    if (line.rfind("{\"summary\":{\"files\":", 0) == 0) return true;  // a JSON Lines result without hosts
     return line.find("\"host\":") != std::string_view::npos && line.find("\"mean_score\":") != std::string_view::npos;
   }
   return false;

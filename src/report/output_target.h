@@ -47,8 +47,11 @@ class OutputTarget {
 
 // True if `head` (the first bytes of a file) is a botrecon result: its CSV
 // header (",Host,Mean Score,Flow Count", maybe with more columns) or JSON Lines
-// records with "host" and "mean_score".
+// records with "host" and "mean_score" (or only the closing summary record).
 bool LooksLikeResult(std::string_view head);
+
+// Whether both paths exist and name the same file (device and inode).
+bool SameFile(const std::string& a, const std::string& b);
 
 // Writes `content` to stdout and flushes it. Throws core::IoError on a write
 // error (a full disk, /dev/full); a closed pipe (`| head`) ends the process
