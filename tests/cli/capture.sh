@@ -86,6 +86,30 @@ cp "$DATA/captures/$S.pcap" "$TMP/capture"
 same_as_hand_scan magic-dat "$TMP/capture.dat"
 same_as_hand_scan magic "$TMP/capture" -t pcap
 
+# pcapng (the same packets rewritten as Section Header, Interface Description
+# and Enhanced Packet blocks) is a pcap to argus.
+python3 - "$DATA/captures/$S.pcap" "$TMP/capture.pcapng" << 'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+order = '<' if data[:4] == b'\xd4\xc3\xb2\xa1' else '>'
+snaplen, linktype = struct.unpack(order + 'II', data[16:24])
+def block(kind, body):
+    body += b'\0' * (-len(body) % 4)
+    return struct.pack('<II', kind, len(body) + 12) + body + struct.pack('<I', len(body) + 12)
+out = [block(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1)),
+       block(1, struct.pack('<HHI', linktype, 0, snaplen))]
+pos = 24
+while pos + 16 <= len(data):
+    sec, usec, incl, orig = struct.unpack(order + 'IIII', data[pos:pos + 16])
+    ts = sec * 1000000 + usec
+    out.append(block(6, struct.pack('<IIIII', 0, ts >> 32, ts & 0xFFFFFFFF, incl, orig) + data[pos + 16:pos + 16 + incl]))
+    pos += 16 + incl
+open(sys.argv[2], 'wb').write(b''.join(out))
+PY
+expect_eq "$(head -c 4 "$TMP/capture.pcapng" | od -An -tx1 | tr -d ' ')" "0a0d0d0a" "a pcapng file was written"
+cp "$TMP/capture.pcapng" "$TMP/capture-ng.bin"
+same_as_hand_scan pcapng "$TMP/capture-ng.bin"
+
 # Compressed and stdin: decompressed and fed to argus's stdin.
 gzip -c "$DATA/captures/$S.pcap" > "$TMP/c.pcap.gz"
 same_as_hand_scan gz "$TMP/c.pcap.gz"

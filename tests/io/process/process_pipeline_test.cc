@@ -113,6 +113,34 @@ TEST(ProcessPipeline, DestroyedEarlyKillsAndReapsItsChildren) {
   }
 }
 
+TEST(ProcessPipeline, DestroyedWhileItsInputNeverEndsDoesNotHang) {
+  // The feeding thread blocks reading an input that never ends (a stdin left
+  // open): the pipeline still goes at once, leaving the thread behind.
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  class Blocking : public ByteStream {
+   public:
+    explicit Blocking(int fd) : fd_(fd) {}
+    ~Blocking() override { close(fd_); }
+    size_t Read(char* out, size_t n) override {
+      const ssize_t got = ::read(fd_, out, n);
+      return got > 0 ? static_cast<size_t>(got) : 0;
+    }
+
+   private:
+    int fd_;
+  };
+  ASSERT_EQ(write(fds[1], "abc\n", 4), 4);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    ProcessPipeline pipeline("test", {Command("cat", {})}, std::make_unique<Blocking>(fds[0]));
+    char buffer[4];
+    ASSERT_EQ(pipeline.Read(buffer, sizeof buffer), 4u);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  close(fds[1]);  // the thread left behind ends now
+}
+
 TEST(ProcessPipeline, FinishDiscardsTheRestAndChecks) {
   ProcessPipeline pipeline("test", {Command("seq", {"1", "200000"})});
   char buffer[16];
