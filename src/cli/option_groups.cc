@@ -65,8 +65,10 @@ int JobsOptions::Threads() const {
 
 void InputOptions::Add(CLI::App& app) {
   app.add_option("-t,--type", type_name,
-                 "Type of the input files. Default: detected from each file's extension and first bytes, else csv.")
-      ->type_name("[csv|feather|fwf|stata|json|pickle|parquet|excel]");
+                 "Type of the input files. Default: detected from each file's extension and first bytes, else csv. "
+                 "pcap (also pcapng), argus and nfdump captures are turned into flows by argus + ra, ra or "
+                 "nfdump -B (Debian packages argus-server, argus-client, nfdump).")
+      ->type_name("[csv|feather|fwf|stata|json|pickle|parquet|excel|pcap|argus|nfdump]");
   app.add_option("--sheet", sheet, "Excel input: the sheet to read (default: the first).")->type_name("NAME");
   app.add_flag("--skip-bad-rows", skip_bad_rows,
                "Skip rows that cannot be parsed (wrong number of fields, invalid numbers) and report "
@@ -79,7 +81,8 @@ void InputOptions::Validate(const std::string& command) {
   if (type) return;
   if (command.empty()) {
     throw core::UsageError("Invalid value for '-t' / '--type': '" + type_name +
-                           "' is not one of 'csv', 'feather', 'fwf', 'stata', 'json', 'pickle', 'parquet', 'excel'.");
+                           "' is not one of 'csv', 'feather', 'fwf', 'stata', 'json', 'pickle', 'parquet', 'excel', "
+                           "'pcap', 'argus', 'nfdump'.");
   }
   throw core::UsageError(command + ": unknown --type '" + type_name + "'");
 }

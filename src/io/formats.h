@@ -2,6 +2,8 @@
 // dispatches to them from one explicit table.
 #pragma once
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "io/input.h"
@@ -30,5 +32,20 @@ std::unique_ptr<Reader> OpenFeatherReader(std::shared_ptr<const FileBuffer> file
 std::unique_ptr<Reader> OpenPickleReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options);
 std::unique_ptr<Reader> OpenExcelReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options);
 std::unique_ptr<Reader> OpenStataReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options);
+
+// Network captures, read through the tools that turn them into flows (argus +
+// ra, ra, nfdump -B; src/io/formats/capture/capture_reader.cc), whose CSV goes
+// to the csv reader. `type` is kPcap (pcap or pcapng), kArgus or kNfdump.
+std::unique_ptr<Reader> OpenCaptureReader(const std::string& path, InputType type, const ReaderOptions& options);
+// The same from a stream (stdin, a decompressed file): fed to the tool's stdin,
+// or for nfdump (which reads files only) through a temporary file.
+std::unique_ptr<Reader> OpenCaptureReader(std::unique_ptr<PeekableStream> stream, InputType type,
+                                          const ReaderOptions& options);
+bool IsCaptureType(InputType type);
+// kPcap, kArgus or kNfdump if `head` (the first 16 bytes or more) starts like
+// such a file: pcap (a1b2c3d4 / a1b23c4d, either byte order), pcapng (0a0d0d0a
+// and its byte-order magic), an Argus management record with the Argus cookie,
+// nfdump's file header (magic 0xA50C, layout 1 or 2).
+std::optional<InputType> DetectCaptureType(std::string_view head);
 
 }  // namespace botrecon::io

@@ -18,7 +18,7 @@ struct TypeEntry {
   std::array<const char*, 4> extensions;
 };
 
-constexpr std::array<TypeEntry, 8> kTypes{{
+constexpr std::array<TypeEntry, 11> kTypes{{
     {InputType::kCsv, "csv", {".csv", ".tsv", ".binetflow", ".txt"}},
     {InputType::kFeather, "feather", {".feather", ".arrow", ".ipc", nullptr}},
     {InputType::kFwf, "fwf", {".fwf", nullptr, nullptr, nullptr}},
@@ -27,6 +27,9 @@ constexpr std::array<TypeEntry, 8> kTypes{{
     {InputType::kPickle, "pickle", {".pkl", ".pickle", nullptr, nullptr}},
     {InputType::kParquet, "parquet", {".parquet", ".parq", nullptr, nullptr}},
     {InputType::kExcel, "excel", {".xlsx", ".xlsm", nullptr, nullptr}},
+    {InputType::kPcap, "pcap", {".pcap", ".pcapng", ".cap", nullptr}},
+    {InputType::kArgus, "argus", {".argus", nullptr, nullptr, nullptr}},
+    {InputType::kNfdump, "nfdump", {".nfdump", ".nfcapd", nullptr, nullptr}},
 }};
 
 bool EndsWith(const std::string& s, const char* suffix) {
@@ -54,9 +57,11 @@ bool LooksFixedWidth(std::string_view head) {
 
 // Detects the type of the input whose first (decompressed) bytes are `head`:
 // binary formats by their magic bytes, then the extension (after any
-// compression suffix), then the content (json, fixed width); csv by default.
+// compression suffix; nfdump's nfcapd.* names), then the content (json, fixed
+// width); csv by default.
 InputType DetectType(const std::string& path, std::string_view head) {
   std::string_view h = head;
+  if (auto capture = DetectCaptureType(h)) return *capture;
   if (h.substr(0, 4) == "PAR1") return InputType::kParquet;
   if (h.substr(0, 6) == "ARROW1" || h.substr(0, 4) == "FEA1") return InputType::kFeather;
   if (h.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return InputType::kExcel;
@@ -73,6 +78,8 @@ InputType DetectType(const std::string& path, std::string_view head) {
   for (const char* compressed : {".gz", ".bz2", ".xz", ".zst"}) {
     if (EndsWith(lower, compressed)) lower.resize(lower.size() - std::string_view(compressed).size());
   }
+  const size_t slash = lower.rfind('/');
+  if (lower.compare(slash == std::string::npos ? 0 : slash + 1, 7, "nfcapd.") == 0) return InputType::kNfdump;
   for (const auto& entry : kTypes) {
     for (const char* ext : entry.extensions) {
       if (ext == nullptr || !EndsWith(lower, ext)) continue;
@@ -94,6 +101,7 @@ constexpr size_t kSniffBytes = 4096;
 // Formats read as a whole get at most `limit` bytes.
 std::unique_ptr<Reader> OpenFromStream(std::unique_ptr<PeekableStream> stream, InputType type, uint64_t limit,
                                        const ReaderOptions& options) {
+  if (IsCaptureType(type)) return OpenCaptureReader(std::move(stream), type, options);
   switch (type) {
     case InputType::kCsv:
       return OpenCsvReader(std::move(stream), options);
@@ -175,6 +183,10 @@ std::unique_ptr<Reader> OpenReader(const std::string& path, std::optional<InputT
       return OpenExcelReader(FileBuffer::Load(path), options);
     case InputType::kStata:
       return OpenStataReader(FileBuffer::Load(path), options);
+    case InputType::kPcap:
+    case InputType::kArgus:
+    case InputType::kNfdump:
+      return OpenCaptureReader(path, resolved, options);
   }
   throw core::InternalError("unhandled input type");
 }

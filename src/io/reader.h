@@ -96,7 +96,9 @@ class SequentialReader : public Reader {
   std::vector<int> projection_;
 };
 
-enum class InputType { kCsv, kFeather, kFwf, kStata, kJson, kPickle, kParquet, kExcel };
+// kPcap (pcap and pcapng), kArgus and kNfdump are captures read through their
+// tools (argus + ra, ra, nfdump), whose CSV goes to the csv reader.
+enum class InputType { kCsv, kFeather, kFwf, kStata, kJson, kPickle, kParquet, kExcel, kPcap, kArgus, kNfdump };
 
 // Parses "csv", "feather", ... (case-insensitive). nullopt if unknown.
 std::optional<InputType> ParseInputType(const std::string& name);

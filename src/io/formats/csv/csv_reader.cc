@@ -75,6 +75,7 @@ struct CsvConfig {
   size_t num_outputs = 0;
   bool skip_bad_rows = false;
   bool skip_comment_lines = false;    // Zeek logs: '#' lines (e.g. #close) are not data
+  bool nfdump = false;                // `nfdump -o csv` output
   std::string header_text;            // the header line, to skip repetitions of it
   uint64_t header_lines = 0;          // lines before the first data line
 };
@@ -125,6 +126,7 @@ class CsvChunk : public TextChunk<CsvConfig> {
       if (record.empty()) continue;  // blank lines are skipped, as pandas does
       if (cfg.skip_comment_lines && record[0] == '#') continue;
       if (record == cfg.header_text) continue;  // a header repeated inside the file (e.g. concatenated logs)
+      if (cfg.nfdump && record == "No matching flows") continue;  // nfdump's line for an empty selection
       if (has_quotes_ && std::memchr(record.data(), '"', record.size()) != nullptr) {
         SplitRecord(record, cfg.delim, fields, keep);
         if (fields.size() != cfg.num_fields) {
@@ -333,6 +335,7 @@ class CsvReader : public TextReader<CsvConfig> {
     if (header) {
       config.header_text = std::string(first);
       nfdump_ = first.rfind("ts,te,td,sa,da", 0) == 0;
+      config.nfdump = nfdump_;
       schema_.names = names;
       schema_.has_header = true;
       pending_.erase(0, nl == std::string::npos ? pending_.size() : nl + 1);
