@@ -63,6 +63,9 @@ std::string ErrorMessage(const core::Error& error) {
       case features::ColumnsError::Remedy::kFixMapping:
         message += " (given as --column " + columns->mapping() + ")";
         break;
+      case features::ColumnsError::Remedy::kSeparator:
+        message += " (set it with --separator)";
+        break;
       case features::ColumnsError::Remedy::kNone:
         break;
     }

@@ -75,7 +75,7 @@ void InputOptions::Add(CLI::App& app) {
                  "Field separator of CSV input: , ; | or tab. Default: detected from each file's first lines.")
       ->type_name("C");
   app.add_option("--column", column_texts,
-                 "Read FIELD from the column named HEADER (repeatable), e.g. --column SrcAddr=src_ip --column "
+                 "Read FIELD from the column named HEADER (repeatable), e.g. --column SrcAddr=src_host --column "
                  "Dport=dst_port. Fields: " + features::FieldList() + " (case-insensitive).")
       ->type_name("FIELD=HEADER")
       ->allow_extra_args(false);
@@ -101,14 +101,14 @@ void InputOptions::Validate(const std::string& command) {
     separator = ParseSeparator(separator_text);
     if (separator == 0) {
       throw core::UsageError(prefix + "'--separator': '" + separator_text +
-                             "' is not one of ',', ';', '|', 'tab'");
+                             "' is not one of ',', ';', '|', 'tab'" + (command.empty() ? "." : ""));
     }
   }
   columns = {};
   for (const auto& text : column_texts) {
     std::string problem;
     if (!columns.Add(text, problem)) {
-      throw core::UsageError(prefix + "'--column': '" + text + "': " + problem);
+      throw core::UsageError(prefix + "'--column': '" + text + "': " + problem + (command.empty() ? "." : ""));
     }
   }
   if (type_name.empty()) return;

@@ -394,24 +394,30 @@ ColumnResolution ResolveColumns(const io::Schema& schema, const std::string& sou
                                  index[static_cast<int>(Feature::kProto)] >= 0 &&
                                  index[static_cast<int>(Feature::kDport)] >= 0 &&
                                  resolution.extra_index[static_cast<int>(Extra::kDstAddr)] >= 0;
+  std::vector<bool> taken(schema.names.size(), false);
+  for (int idx : resolution.Projection(true)) taken[idx] = true;
+  for (const auto& entry : mapping.entries) taken[MappedColumn(schema, source_name, mapping, entry.first)] = true;
+  const std::vector<std::string> closest = ClosestHeaders(missing_fields, schema.names, taken);
+  std::string suggestions;
+  for (size_t i = 0; i < missing_fields.size(); ++i) {
+    if (closest[i].empty()) continue;
+    suggestions += (suggestions.empty() ? "" : ", ") + std::string(FieldName(missing_fields[i])) + " ~ " + closest[i];
+  }
   if (!missing_fields.empty() && model_columns_optional && detectors_can_run) {
     resolution.missing_model_columns = missing;
+    if (!suggestions.empty()) resolution.missing_model_columns += " (closest: " + suggestions + ")";
     if (LooksLikeArgus(normalized)) {
       resolution.missing_model_columns += " (Argus output: export the flows with " + std::string(kRaCommand) + ")";
     }
     return resolution;
   }
   if (!missing_fields.empty()) {
-    std::vector<bool> taken(schema.names.size(), false);
-    for (int idx : resolution.Projection(true)) taken[idx] = true;
-    const std::vector<std::string> closest = ClosestHeaders(missing_fields, schema.names, taken);
     std::string message = source_name + ": missing column" + (missing_fields.size() > 1 ? "s " : " ");
     for (size_t i = 0; i < missing_fields.size(); ++i) message += (i ? ", " : "") + std::string(FieldName(missing_fields[i]));
-    message += "; found: " + FoundText(schema.names) + SingleColumnNote(schema.names);
-    std::string suggestions;
-    for (size_t i = 0; i < missing_fields.size(); ++i) {
-      if (closest[i].empty()) continue;
-      suggestions += (suggestions.empty() ? "" : ", ") + std::string(FieldName(missing_fields[i])) + " ~ " + closest[i];
+    message += "; found: " + FoundText(schema.names);
+    if (const std::string note = SingleColumnNote(schema.names); !note.empty()) {
+      // The header was split at the wrong separator: no name is worth suggesting.
+      throw ColumnsError(message + note, ColumnsError::Remedy::kSeparator);
     }
     if (!suggestions.empty()) message += "; closest: " + suggestions;
     if (LooksLikeArgus(normalized)) {

@@ -52,6 +52,7 @@ class ColumnsError : public core::InputError {
     kNone,         // another kind of file: the message says what to use instead
     kMapColumns,   // missing columns: a FIELD=HEADER mapping would name them
     kFixMapping,   // a mapping names a header the file lacks (mapping() says which)
+    kSeparator,    // the header is one column holding separators: split at the wrong one
   };
   ColumnsError(const std::string& what, Remedy remedy, std::string mapping = {})
       : core::InputError(what), remedy_(remedy), mapping_(std::move(mapping)) {}
