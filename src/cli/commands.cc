@@ -7,6 +7,7 @@
 #include "cli/options.h"
 #include "cli/scan_command.h"
 #include "cli/train_command.h"
+#include "features/columns.h"
 
 namespace botrecon::cli {
 
@@ -50,6 +51,26 @@ const char* ErrorKind(const core::Error& e) {
   if (dynamic_cast<const core::ModelFormatError*>(&e)) return "model format error";
   if (dynamic_cast<const core::IoError*>(&e)) return "I/O error";
   return "internal error";
+}
+
+std::string ErrorMessage(const core::Error& error) {
+  std::string message = error.what();
+  if (const auto* columns = dynamic_cast<const features::ColumnsError*>(&error)) {
+    switch (columns->remedy()) {
+      case features::ColumnsError::Remedy::kMapColumns:
+        message += " (use --column FIELD=HEADER)";
+        break;
+      case features::ColumnsError::Remedy::kFixMapping:
+        message += " (given as --column " + columns->mapping() + ")";
+        break;
+      case features::ColumnsError::Remedy::kSeparator:
+        message += " (set it with --separator)";
+        break;
+      case features::ColumnsError::Remedy::kNone:
+        break;
+    }
+  }
+  return message;
 }
 
 }  // namespace botrecon::cli

@@ -99,8 +99,8 @@ pipeline::SourceOptions SourceOf(const EvaluateArgs& args, const EvaluateSetup& 
     source.inputs.push_back({s.specs[i].path, FileLabelOptions(s.specs[i], base, s.file_infected[i].get())});
   }
   source.type = args.input.type;
-  source.reader.skip_bad_rows = args.input.skip_bad_rows;
-  source.reader.sheet = args.input.sheet;
+  source.reader = args.input.Reader();
+  source.columns = args.input.columns;
   source.labels = true;
   source.extras = s.detection.table != nullptr;
   return source;

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
 
 #include "cli/commands.h"
 #include "core/error.h"
@@ -16,8 +17,9 @@ int main(int argc, char** argv) {
     return botrecon::cli::Dispatch(argc, argv);
   } catch (const botrecon::core::Error& e) {
     std::fflush(stdout);
-    if (debug) std::fprintf(stderr, "Error (%s, exit %d): %s\n", botrecon::cli::ErrorKind(e), e.exit_code(), e.what());
-    else std::fprintf(stderr, "Error: %s\n", e.what());
+    const std::string message = botrecon::cli::ErrorMessage(e);
+    if (debug) std::fprintf(stderr, "Error (%s, exit %d): %s\n", botrecon::cli::ErrorKind(e), e.exit_code(), message.c_str());
+    else std::fprintf(stderr, "Error: %s\n", message.c_str());
     return e.exit_code();
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "Error: out of memory\n");

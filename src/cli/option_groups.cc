@@ -73,9 +73,46 @@ void InputOptions::Add(CLI::App& app) {
   app.add_flag("--skip-bad-rows", skip_bad_rows,
                "Skip rows that cannot be parsed (wrong number of fields, invalid numbers) and report "
                "how many were skipped, instead of stopping at the first one.");
+  app.add_option("--separator", separator_text,
+                 "Field separator of CSV input: , ; | or tab. Default: detected from each file's first lines.")
+      ->type_name("C");
+  app.add_option("--column", column_texts,
+                 "Read FIELD from the column named HEADER (repeatable), e.g. --column SrcAddr=src_host --column "
+                 "Dport=dst_port. Fields: " + features::FieldList() + " (case-insensitive).")
+      ->type_name("FIELD=HEADER")
+      ->allow_extra_args(false);
 }
 
+namespace {
+
+// The separator `text` names: , ; | tab (also \t, a TAB, comma, semicolon, pipe); 0 if none.
+char ParseSeparator(const std::string& text) {
+  const std::string lower = core::AsciiLower(text);
+  if (lower == "," || lower == "comma") return ',';
+  if (lower == ";" || lower == "semicolon") return ';';
+  if (lower == "|" || lower == "pipe" || lower == "bar") return '|';
+  if (lower == "tab" || lower == "\\t" || lower == "\t") return '\t';
+  return 0;
+}
+
+}  // namespace
+
 void InputOptions::Validate(const std::string& command) {
+  const std::string prefix = command.empty() ? "Invalid value for " : command + ": invalid value for ";
+  if (!separator_text.empty()) {
+    separator = ParseSeparator(separator_text);
+    if (separator == 0) {
+      throw core::UsageError(prefix + "'--separator': '" + separator_text +
+                             "' is not one of ',', ';', '|', 'tab'" + (command.empty() ? "." : ""));
+    }
+  }
+  columns = {};
+  for (const auto& text : column_texts) {
+    std::string problem;
+    if (!columns.Add(text, problem)) {
+      throw core::UsageError(prefix + "'--column': '" + text + "': " + problem + (command.empty() ? "." : ""));
+    }
+  }
   if (type_name.empty()) return;
   type = io::ParseInputType(type_name);
   if (type) return;
@@ -85,6 +122,14 @@ void InputOptions::Validate(const std::string& command) {
                            "'pcap', 'argus', 'nfdump'.");
   }
   throw core::UsageError(command + ": unknown --type '" + type_name + "'");
+}
+
+io::ReaderOptions InputOptions::Reader() const {
+  io::ReaderOptions options;
+  options.skip_bad_rows = skip_bad_rows;
+  options.sheet = sheet;
+  options.separator = separator;
+  return options;
 }
 
 void DetectionOptions::Add(CLI::App& app) {
@@ -143,8 +188,8 @@ pipeline::ScanOptions MakeScanOptions(const std::vector<std::string>& inputs, co
   pipeline::ScanOptions options;
   options.inputs = inputs;
   options.type = input.type;
-  options.reader.skip_bad_rows = input.skip_bad_rows;
-  options.reader.sheet = input.sheet;
+  options.reader = input.Reader();
+  options.columns = input.columns;
   options.model = model;
   options.behaviour = behaviour;
   options.threads = jobs.Threads();

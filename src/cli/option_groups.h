@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "detect/behaviour.h"
+#include "features/columns.h"
 #include "filter/address_filter.h"
 #include "io/reader.h"
 #include "models/model.h"
@@ -39,15 +40,22 @@ struct JobsOptions {
   int Threads() const;
 };
 
-// -t/--type, --sheet, --skip-bad-rows.
+// -t/--type, --sheet, --skip-bad-rows, --separator, --column.
 struct InputOptions {
   std::string type_name;
   std::optional<io::InputType> type;
   std::string sheet;
   bool skip_bad_rows = false;
+  std::string separator_text;             // as given: , ; | tab \t
+  char separator = 0;                     // 0: detected per file
+  std::vector<std::string> column_texts;  // FIELD=HEADER, as given
+  features::ColumnMapping columns;
   void Add(CLI::App& app);
   void Validate(const std::string& command);
+  // The reader settings these options make (sheet, bad rows, separator).
+  io::ReaderOptions Reader() const;
 };
+
 
 // --detect, --window, --home-net, --safelist.
 struct DetectionOptions {

@@ -194,7 +194,8 @@ pipeline::LabelledFlows ReadTrainingRows(const TrainArgs& args, const TrainLog& 
     // FILE#label=0|1, FILE#infected=A,B, FILE@FROM:TO: for this file only.
     InputSpec input_spec = ParseInputSpec(spec, "train");
     std::unique_ptr<filter::AddressFilter> file_infected = FileInfectedFilter(input_spec);
-    data.Append(input_spec.path, args.input.type, FileLabelOptions(input_spec, base, file_infected.get()));
+    data.Append(input_spec.path, args.input.type, FileLabelOptions(input_spec, base, file_infected.get()),
+                args.input.Reader(), args.input.columns);
     log("%s: %zu rows so far, %zu botnet (%zu excluded)", input_spec.path.c_str(), data.size(), data.positives(),
         data.excluded());
   }

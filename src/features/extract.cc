@@ -128,9 +128,34 @@ core::SourceLocation FeatureExtractor::Locate(const core::ColumnBatch& batch, si
   return loc;
 }
 
+bool IsServiceName(std::string_view text) {
+  text = Trim(text);
+  if (text.empty() || !((text[0] >= 'a' && text[0] <= 'z') || (text[0] >= 'A' && text[0] <= 'Z'))) return false;
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.' || c == '+' || c == '/';
+    if (!ok) return false;
+  }
+  return !IsNanText(text);
+}
+
 void FeatureExtractor::Fail(const core::ColumnBatch& batch, size_t row, Feature feature, std::string_view value,
                             const char* expected, FlowBatch& out, uint64_t& skipped,
                             std::string& first_reason) const {
+  const bool port = feature == Feature::kDport || feature == Feature::kSport;
+  if (port && IsServiceName(value)) {
+    // `ra` without -n writes ports as service names (http, domain): most rows
+    // would be bad, so the message says how to export numbers instead.
+    std::string message = Locate(batch, row, feature).ToString() + ": port '" + std::string(Trim(value)) +
+                          "' is a service name, not a number; export the flows with numeric ports (ra -n)";
+    if (!skip_bad_rows_) throw core::InputError(message);
+    if (out.keep[row] != 0) {
+      out.keep[row] = 0;
+      if (skipped == 0 && first_reason.empty()) first_reason = message;
+      ++skipped;
+    }
+    return;
+  }
   std::string message = Locate(batch, row, feature).ToString() + ": invalid value '" + std::string(value) +
                         "'; expected " + expected;
   if (!skip_bad_rows_) throw core::InputError(message + " (use --skip-bad-rows to skip such rows)");
@@ -296,11 +321,29 @@ double ParseDateTime(std::string_view s) {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return NAN;
   double fraction = 0;
   std::string_view rest = s.substr(19);
-  if (!rest.empty() && rest.back() == 'Z') rest.remove_suffix(1);
+  // A UTC offset: Z, +HH:MM, +HHMM or +HH (Suricata writes +0200).
+  double offset = 0;
+  if (!rest.empty() && rest.back() == 'Z') {
+    rest.remove_suffix(1);
+  } else if (const size_t sign = rest.find_first_of("+-"); sign != std::string_view::npos) {
+    std::string_view zone = rest.substr(sign + 1);
+    unsigned oh = 0, om = 0;
+    if (!Digits(zone, 0, 2, oh)) return NAN;
+    if (zone.size() == 5 && zone[2] == ':') {
+      if (!Digits(zone, 3, 2, om)) return NAN;
+    } else if (zone.size() == 4) {
+      if (!Digits(zone, 2, 2, om)) return NAN;
+    } else if (zone.size() != 2) {
+      return NAN;
+    }
+    if (oh > 23 || om > 59) return NAN;
+    offset = (rest[sign] == '-' ? -1.0 : 1.0) * (oh * 3600.0 + om * 60.0);
+    rest = rest.substr(0, sign);
+  }
   if (!rest.empty()) {
     if (rest.front() != '.' || !ParseDouble(std::string("0") + std::string(rest), fraction)) return NAN;
   }
-  return static_cast<double>(DaysFromCivil(y, mo, d)) * 86400.0 + h * 3600.0 + mi * 60.0 + sec + fraction;
+  return static_cast<double>(DaysFromCivil(y, mo, d)) * 86400.0 + h * 3600.0 + mi * 60.0 + sec + fraction - offset;
 }
 
 }  // namespace

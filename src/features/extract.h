@@ -13,6 +13,9 @@ namespace botrecon::features {
 // an integer in 0..65535; hex values may take 32 bits, as Argus writes IPsec
 // SPIs into the port columns of esp flows. Empty text gives kMissing.
 bool ParsePort(std::string_view text, double& out);
+// Whether a bad port value is a service name ("http", "domain", "netbios-ns"):
+// `ra` without -n writes ports so.
+bool IsServiceName(std::string_view text);
 // Parses a non-negative number ("", "nan" give kMissing). Returns false if invalid.
 bool ParseNonNegative(std::string_view text, double& out);
 

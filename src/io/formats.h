@@ -14,6 +14,11 @@ namespace botrecon::io {
 // Text formats read from a stream.
 std::unique_ptr<Reader> OpenCsvReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options);
 std::unique_ptr<Reader> OpenFwfReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options);
+// The field separator of delimited text whose first lines are `head`: of
+// ',', '\t', ';' and '|', the one the header line has and the most following
+// lines have as often (outside quotes); then the one the header has most of;
+// ',' when the header has none of them.
+char DetectSeparator(std::string_view head);
 // Any pandas to_json orient (columns, records, index, split, values, table),
 // detected from the shape, or JSON Lines (detected, or by a .jsonl/.ndjson name).
 std::unique_ptr<Reader> OpenJsonReader(std::shared_ptr<const FileBuffer> file, const ReaderOptions& options);

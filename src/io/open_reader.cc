@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "io/codec/text_encoding.h"
 #include "io/formats.h"
 
 namespace botrecon::io {
@@ -48,10 +49,10 @@ std::string_view FirstLine(std::string_view head) {
 }
 
 // Text laid out in columns (pandas' to_string, `ra` without -c): a first line
-// with no comma, tab or semicolon, and words separated by runs of spaces.
+// with no comma, tab, semicolon or bar, and words separated by runs of spaces.
 bool LooksFixedWidth(std::string_view head) {
   std::string_view line = FirstLine(head);
-  if (line.empty() || line.find_first_of(",\t;") != std::string_view::npos) return false;
+  if (line.empty() || line.find_first_of(",\t;|") != std::string_view::npos) return false;
   return line.find("  ") != std::string_view::npos;
 }
 
@@ -154,18 +155,34 @@ const char* InputTypeName(InputType type) {
 
 std::unique_ptr<Reader> OpenReader(const std::string& path, std::optional<InputType> type,
                                    const ReaderOptions& options) {
-  // stdin, pipes and compressed files: decompress once, look at the
-  // decompressed bytes, and read formats that need the whole input into memory.
+  // A separator is only for delimited text: text without one that looks
+  // fixed-width is read as csv when a separator is given.
+  auto resolve = [&](std::string_view head) {
+    if (type) return *type;
+    InputType detected = DetectType(path == "-" ? std::string() : path, head);
+    if (detected == InputType::kFwf && options.separator != 0) detected = InputType::kCsv;
+    return detected;
+  };
+  const bool text_type = !type || *type == InputType::kCsv || *type == InputType::kFwf || *type == InputType::kJson;
+  // stdin, pipes, compressed files and UTF-16 text: decompress and transcode
+  // once, look at the resulting bytes, and read formats that need the whole
+  // input into memory.
   struct stat st {};
   const bool pipe_like = path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
-  if (pipe_like || DetectCompression(PeekFile(path, kCompressionMagicBytes)) != Compression::kNone) {
+  const std::string magic = pipe_like ? std::string() : PeekFile(path, kCompressionMagicBytes);
+  if (pipe_like || DetectCompression(magic) != Compression::kNone ||
+      (text_type && DetectTextEncoding(magic) != TextEncoding::kUtf8)) {
     Compression compression = Compression::kNone;
     auto stream = OpenInputStream(path, &compression);
-    InputType resolved = type ? *type : DetectType(path == "-" ? std::string() : path, stream->Peek(kSniffBytes));
+    if (const TextEncoding encoding = DetectTextEncoding(stream->Peek(2));
+        text_type && encoding != TextEncoding::kUtf8) {
+      stream = std::make_unique<PeekableStream>(MakeUtf8Stream(std::move(stream), encoding));
+    }
+    InputType resolved = resolve(stream->Peek(kSniffBytes));
     uint64_t limit = compression == Compression::kNone ? UINT64_MAX : kMaxDecompressedBufferBytes;
     return OpenFromStream(std::move(stream), resolved, limit, options);
   }
-  InputType resolved = type ? *type : DetectType(path, PeekFile(path, kSniffBytes));
+  InputType resolved = resolve(PeekFile(path, kSniffBytes));
   switch (resolved) {
     case InputType::kCsv:
       return OpenCsvReader(ByteStream::Open(path), options);

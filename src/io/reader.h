@@ -31,6 +31,9 @@ struct ReaderOptions {
   // Decides whether the first line of a text file is a header row (true) or
   // data. Unset: always a header.
   std::function<bool(const std::vector<std::string>& fields)> is_header;
+  // Field separator of delimited text (csv): ',', ';', '\t' or '|'; 0 detects
+  // it from the first lines. Zeek logs always use their own #separator.
+  char separator = 0;
 };
 
 struct Schema {
@@ -38,6 +41,9 @@ struct Schema {
   // "column 1", "column 2", ... and has_header = false.
   std::vector<std::string> names;
   bool has_header = true;
+  // A Zeek TSV log: the value of its #path line ("conn", "dns", ...); empty
+  // for other inputs. Lets the column resolution say which log it is.
+  std::string zeek_path;
 };
 
 // One claimed piece of input, decoded on any thread.

@@ -101,14 +101,25 @@ std::shared_ptr<InputState> FlowSource::Open(const SourceInput& input) {
   state->options = input.options;
   io::ReaderOptions reader_options = options_.reader;
   reader_options.skip_bad_rows = reader_options.skip_bad_rows || input.options.skip_bad_rows;
-  if (!reader_options.is_header) reader_options.is_header = features::LooksLikeHeader;
+  const features::ColumnMapping& mapping = options_.columns;
+  if (!reader_options.is_header) {
+    // A first line holding a mapped header name is a header too.
+    reader_options.is_header = [&mapping](const std::vector<std::string>& fields) {
+      for (const auto& field : fields) {
+        for (const auto& entry : mapping.entries) {
+          if (features::NormalizeName(field) == features::NormalizeName(entry.second)) return true;
+        }
+      }
+      return features::LooksLikeHeader(fields);
+    };
+  }
   state->reader = io::OpenReader(input.path, options_.type, reader_options);
   state->name = state->reader->source_name();
   state->tally = &tallies_.emplace_back();
   state->tally->name = state->name;
   const io::Schema& schema = state->reader->schema();
   features::ColumnResolution resolution =
-      features::ResolveColumns(schema, state->name, options_.model_columns_optional);
+      features::ResolveColumns(schema, state->name, options_.model_columns_optional, mapping);
   if (!resolution.missing_model_columns.empty()) {
     state->model_usable = false;
     counts_.model_skipped.push_back(state->name + " lacks " + resolution.missing_model_columns);
@@ -119,7 +130,10 @@ std::shared_ptr<InputState> FlowSource::Open(const SourceInput& input) {
   if (options_.labels) {
     state->label_source = o.fixed_label ? LabelSource::kFixed : o.infected ? LabelSource::kInfected : LabelSource::kColumn;
     if (state->label_source == LabelSource::kColumn) {
-      const int idx = FindColumn(schema, o.label_column.empty() ? "label" : o.label_column);
+      // A mapped Label column, unless the options name another than the default.
+      const bool default_name = o.label_column.empty() || o.label_column == "label";
+      int idx = default_name ? features::MappedColumn(schema, state->name, mapping, features::Field::kLabel) : -1;
+      if (idx < 0) idx = FindColumn(schema, o.label_column.empty() ? "label" : o.label_column);
       if (idx >= 0) {
         state->label_slot = Project(projection, idx);
       } else if (o.allow_missing_label) {
@@ -131,14 +145,18 @@ std::shared_ptr<InputState> FlowSource::Open(const SourceInput& input) {
   }
   if (o.exclude != nullptr || options_.dst) {
     // Argus, CTU-13 and the original's names; Zeek's id.resp_h; nfdump's da.
-    const int idx = FindAny(schema, {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr",
-                                     "id.resp_h", "da"});
+    int idx = features::MappedColumn(schema, state->name, mapping, features::Field::kDstAddr);
+    if (idx < 0) {
+      idx = FindAny(schema, {"dstaddr", "dstaddress", "destinationaddr", "destinationaddress", "daddr", "id.resp_h",
+                             "da", "dest_ip"});
+    }
     if (idx < 0) throw core::InputError(state->name + ": excluding flows needs a DstAddr column");
     state->dst_slot = Project(projection, idx);
   }
   state->windowed = o.from_minutes >= 0 || o.to_minutes >= 0;
   if (state->windowed) {
-    const int idx = FindAny(schema, {"starttime", "stime"});
+    int idx = features::MappedColumn(schema, state->name, mapping, features::Field::kStartTime);
+    if (idx < 0) idx = FindAny(schema, {"starttime", "stime"});
     if (idx < 0) throw core::InputError(state->name + ": a time window needs a StartTime column");
     state->time_slot = Project(projection, idx);
   }

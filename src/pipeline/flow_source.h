@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/column_batch.h"
+#include "features/columns.h"
 #include "features/flow_batch.h"
 #include "filter/address_filter.h"
 #include "io/reader.h"
@@ -33,6 +34,9 @@ struct SourceOptions {
   std::vector<SourceInput> inputs;  // read one after the other
   std::optional<io::InputType> type;
   io::ReaderOptions reader;
+  // Which header holds which field, for inputs whose names botrecon does not
+  // know (FIELD=HEADER); the label column too, unless LabelOptions names one.
+  features::ColumnMapping columns;
   bool labels = false;  // label every row (SourceBatch::labels)
   bool extras = false;  // read destination, start time and packets (the behaviour stage)
   bool dst = false;     // fill SourceBatch::dst (needs a DstAddr column)

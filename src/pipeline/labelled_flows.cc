@@ -66,10 +66,13 @@ std::string_view LabelledFlows::Intern(std::string_view s) {
 }
 
 LabelSource LabelledFlows::Append(const std::string& path, std::optional<io::InputType> type,
-                                  const LabelOptions& options) {
+                                  const LabelOptions& options, const io::ReaderOptions& reader,
+                                  const features::ColumnMapping& columns) {
   SourceOptions source_options;
   source_options.inputs.push_back({path, options});
   source_options.type = type;
+  source_options.reader = reader;
+  source_options.columns = columns;
   source_options.labels = true;
   FlowSource source(std::move(source_options));
   Stages stages;

@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "features/columns.h"
 #include "features/flow_batch.h"
 #include "filter/address_filter.h"
 #include "io/reader.h"
@@ -82,7 +83,9 @@ class LabelledFlows {
   // Appends the rows of `path` and says where their labels came from. Throws
   // core::InputError (missing label or StartTime column, bad values) and
   // core::IoError.
-  LabelSource Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options);
+  // `reader` and `columns`: reader settings and FIELD=HEADER mappings (SourceOptions).
+  LabelSource Append(const std::string& path, std::optional<io::InputType> type, const LabelOptions& options,
+                     const io::ReaderOptions& reader = {}, const features::ColumnMapping& columns = {});
   // Appends the kept rows of a labelled batch (the runner's collect stage).
   void Add(const SourceBatch& batch);
 

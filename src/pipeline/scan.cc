@@ -21,6 +21,7 @@ SourceOptions ScanSource(const ScanOptions& options) {
   }
   source.type = options.type;
   source.reader = options.reader;
+  source.columns = options.columns;
   source.extras = options.behaviour != nullptr;
   source.model_columns_optional = options.behaviour != nullptr;  // the detectors can still run
   source.address_filter = options.address_filter;

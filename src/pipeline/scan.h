@@ -10,6 +10,7 @@
 
 #include "aggregate/host_table.h"
 #include "detect/behaviour.h"
+#include "features/columns.h"
 #include "filter/address_filter.h"
 #include "io/reader.h"
 #include "models/model.h"
@@ -33,6 +34,7 @@ struct ScanOptions {
   std::vector<std::optional<TimeWindow>> input_windows;
   std::optional<io::InputType> type;
   io::ReaderOptions reader;
+  features::ColumnMapping columns;  // FIELD=HEADER mappings (SourceOptions::columns)
   const models::Model* model = nullptr;
   // Only hosts matching this filter are evaluated (nullptr: all hosts).
   const filter::AddressFilter* address_filter = nullptr;

@@ -14,7 +14,7 @@ expect_same_file "$TMP/ref.csv" "$TMP/mc.csv" "missing_column.csv gives the same
 cut -d, -f1-6,9- "$TEST" > "$TMP/nodport.csv"   # drops Sport and Dport
 run "$TMP/nodport.csv"
 expect_rc 2 "missing columns"
-expect_contains "$ERR" "Error: $TMP/nodport.csv: missing required columns: dport (any of: dport, destinationport, dstport), sport (any of: sport, sourceport, srcport)" "missing columns message"
+expect_contains "$ERR" "Error: $TMP/nodport.csv: missing columns Dport, Sport; found: '', StartTime, Dur, TotBytes, SrcBytes, Proto, State, DstAddr, SrcAddr (use --column FIELD=HEADER)" "missing columns message"
 
 # Headerless file with the 8 columns in the documented order.
 awk -F, 'NR > 1 { print $11 "," $6 "," $8 "," $7 "," $9 "," $3 "," $4 "," $5 }' "$TEST" > "$TMP/headerless.csv"
@@ -42,10 +42,10 @@ expect_same_file "$TMP/ref.csv" "$TMP/q.csv" "quotes and hex ports give the same
 expect_same_file "$TMP/ref.csv" "$TMP/stdin.csv" "stdin gives the same result"
 
 # Bad values: error naming file, line and column; --skip-bad-rows skips and counts.
-awk -F, 'NR == 6 { OFS = ","; $8 = "http" } { print }' "$TEST" > "$TMP/badport.csv"
+awk -F, 'NR == 6 { OFS = ","; $8 = "80/tcp" } { print }' "$TEST" > "$TMP/badport.csv"
 run "$TMP/badport.csv"
 expect_rc 2 "bad port"
-expect_contains "$ERR" "Error: $TMP/badport.csv:6: column 'Dport' (field 8): invalid value 'http'; expected a port number 0-65535" "bad port message"
+expect_contains "$ERR" "Error: $TMP/badport.csv:6: column 'Dport' (field 8): invalid value '80/tcp'; expected a port number 0-65535" "bad port message"
 awk -F, 'NR == 7 { OFS = ","; NF = 5 } { print }' "$TEST" > "$TMP/short.csv"
 run "$TMP/short.csv"
 expect_rc 2 "short row"

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <random>
 
@@ -96,7 +97,7 @@ TEST(FeatureExtractor, DerivesFeatures) {
 
 TEST(FeatureExtractor, BadValueNamesFileLineColumnAndValue) {
   auto batch = MakeBatch({{"1.2.3.4", "tcp", "80", "1025", "S_", "1", "100", "60"},
-                          {"1.2.3.4", "tcp", "http", "1025", "S_", "1", "100", "60"}});
+                          {"1.2.3.4", "tcp", "80/tcp", "1025", "S_", "1", "100", "60"}});
   FeatureExtractor ex(Resolution(), "f.csv", false);
   FlowBatch out;
   uint64_t skipped = 0;
@@ -106,9 +107,45 @@ TEST(FeatureExtractor, BadValueNamesFileLineColumnAndValue) {
     FAIL();
   } catch (const core::InputError& e) {
     EXPECT_STREQ(e.what(),
-                 "f.csv:3: column 'dport' (field 3): invalid value 'http'; expected a port number 0-65535 "
+                 "f.csv:3: column 'dport' (field 3): invalid value '80/tcp'; expected a port number 0-65535 "
                  "(80, 80.0 or hex 0x0050) (use --skip-bad-rows to skip such rows)");
   }
+}
+
+TEST(FeatureExtractor, ServiceNamePortsSayHowToExportNumbers) {
+  auto batch = MakeBatch({{"1.2.3.4", "tcp", "80", "1025", "S_", "1", "100", "60"},
+                          {"1.2.3.4", "udp", "domain", "1025", "CON", "1", "100", "60"}});
+  FeatureExtractor ex(Resolution(), "f.csv", false);
+  FlowBatch out;
+  uint64_t skipped = 0;
+  std::string reason;
+  try {
+    ex.Extract(batch, out, skipped, reason);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "f.csv:3: column 'dport' (field 3): port 'domain' is a service name, not a number; export the "
+                 "flows with numeric ports (ra -n)");
+  }
+  FeatureExtractor skipping(Resolution(), "f.csv", true);
+  skipping.Extract(batch, out, skipped, reason);
+  EXPECT_EQ(skipped, 1u);
+  EXPECT_NE(reason.find("port 'domain' is a service name"), std::string::npos) << reason;
+  EXPECT_TRUE(IsServiceName("netbios-ns"));
+  EXPECT_TRUE(IsServiceName("http"));
+  EXPECT_FALSE(IsServiceName("80x"));
+  EXPECT_FALSE(IsServiceName("-1"));
+  EXPECT_FALSE(IsServiceName("nan"));
+}
+
+TEST(ParseTimestamp, UtcOffsets) {
+  const double utc = ParseTimestamp("2021-06-06T13:59:46.5Z");
+  EXPECT_DOUBLE_EQ(ParseTimestamp("2021-06-06T15:59:46.5+0200"), utc);
+  EXPECT_DOUBLE_EQ(ParseTimestamp("2021-06-06T15:59:46.5+02:00"), utc);
+  EXPECT_DOUBLE_EQ(ParseTimestamp("2021-06-06T10:59:46.5-03"), utc);
+  EXPECT_DOUBLE_EQ(ParseTimestamp("2021-06-06 13:59:46.5"), utc);
+  EXPECT_TRUE(std::isnan(ParseTimestamp("2021-06-06T15:59:46+2")));
+  EXPECT_TRUE(std::isnan(ParseTimestamp("2021-06-06T15:59:46+2400")));
 }
 
 TEST(FeatureExtractor, BadRowsCanBeSkipped) {

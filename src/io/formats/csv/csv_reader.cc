@@ -321,10 +321,7 @@ class CsvReader : public TextReader<CsvConfig> {
     size_t nl = pending_.find('\n');
     std::string_view first(pending_.data(), nl == std::string::npos ? pending_.size() : nl);
     first = core::ChompCr(first);
-    // Delimiter: tab or comma, whichever the first line has more of.
-    size_t tabs = std::count(first.begin(), first.end(), '\t');
-    size_t commas = std::count(first.begin(), first.end(), ',');
-    config.delim = tabs > commas ? '\t' : ',';
+    config.delim = options_.separator != 0 ? options_.separator : DetectSeparator(pending_);
     std::vector<std::string_view> fields;
     std::deque<std::string> unescaped;
     SplitRecord(first, config.delim, fields, [&](std::string v) -> std::string_view { return unescaped.emplace_back(std::move(v)); });
@@ -394,6 +391,13 @@ class CsvReader : public TextReader<CsvConfig> {
         }
         continue;
       }
+      if (line.rfind("#path", 0) == 0) {
+        std::string_view rest(line);
+        rest.remove_prefix(5);
+        if (!rest.empty() && rest.front() == config.delim) rest.remove_prefix(1);
+        schema_.zeek_path = std::string(core::TrimSpaceTab(rest));
+        continue;
+      }
       if (line.rfind("#fields", 0) == 0) {
         std::string_view rest(line);
         rest.remove_prefix(7);
@@ -437,7 +441,55 @@ class CsvReader : public TextReader<CsvConfig> {
   bool nfdump_ = false;  // `nfdump -o csv` output, which ends with a summary
 };
 
+// Occurrences of `c` in `line` outside double quotes.
+size_t CountOutsideQuotes(std::string_view line, char c) {
+  size_t n = 0;
+  bool quoted = false;
+  for (char x : line) {
+    if (x == '"') quoted = !quoted;
+    else if (x == c && !quoted) ++n;
+  }
+  return n;
+}
+
 }  // namespace
+
+char DetectSeparator(std::string_view head) {
+  // The header and up to 20 more non-blank lines (a last line cut short by
+  // the end of `head` is left out).
+  std::vector<std::string_view> lines;
+  size_t pos = 0;
+  while (pos < head.size() && lines.size() < 21) {
+    size_t nl = head.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      if (lines.empty()) lines.push_back(core::ChompCr(head.substr(pos)));
+      break;
+    }
+    std::string_view line = core::ChompCr(head.substr(pos, nl - pos));
+    if (!line.empty()) lines.push_back(line);
+    pos = nl + 1;
+  }
+  if (lines.empty()) return ',';
+  char best = ',';
+  size_t best_consistent = 0, best_fields = 0;
+  for (char c : {',', '\t', ';', '|'}) {
+    const size_t in_header = CountOutsideQuotes(lines[0], c);
+    if (in_header == 0) continue;
+    size_t consistent = 0;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      const size_t n = CountOutsideQuotes(lines[i], c);
+      // pandas writes an index without a header cell: one separator more.
+      if (n == in_header || n == in_header + 1) ++consistent;
+    }
+    if (best_fields == 0 || consistent > best_consistent ||
+        (consistent == best_consistent && in_header > best_fields)) {
+      best = c;
+      best_consistent = consistent;
+      best_fields = in_header;
+    }
+  }
+  return best;
+}
 
 std::unique_ptr<Reader> OpenCsvReader(std::unique_ptr<ByteStream> stream, const ReaderOptions& options) {
   return std::make_unique<CsvReader>(std::move(stream), options);

@@ -449,6 +449,73 @@ void CollectKeys(simdjson::dom::object record, Schema& schema, NameIndex& column
   }
 }
 
+// Suricata's eve.json: one record per event (alert, dns, http, flow, ...),
+// told by its "event_type". Only "flow" records are flows; their nested
+// "flow" object is read as columns "flow.bytes_toserver", "flow.state", ...
+
+// Whether a JSON Lines record is an eve.json event.
+bool IsEveRecord(simdjson::dom::object record) {
+  simdjson::dom::element value;
+  return record["event_type"].get(value) == simdjson::SUCCESS && value.type() == element_type::STRING &&
+         record["timestamp"].get(value) == simdjson::SUCCESS;
+}
+
+bool IsEveFlow(simdjson::dom::object record) {
+  simdjson::dom::element value;
+  std::string_view type;
+  return record["event_type"].get(value) == simdjson::SUCCESS && value.get_string().get(type) == simdjson::SUCCESS &&
+         type == "flow";
+}
+
+// The columns of eve flow records, present even when the first lines hold
+// no flow record (Suricata writes a flow's record when the flow ends).
+constexpr const char* kEveFlowColumns[] = {
+    "timestamp",          "flow_id",            "event_type",         "src_ip",       "src_port",   "dest_ip",
+    "dest_port",          "proto",              "app_proto",          "flow.pkts_toserver", "flow.pkts_toclient",
+    "flow.bytes_toserver", "flow.bytes_toclient", "flow.start",       "flow.end",     "flow.age",   "flow.state",
+    "flow.reason"};
+
+void AddColumn(std::string name, Schema& schema, NameIndex& columns) {
+  if (columns.find(name) != columns.end()) return;
+  columns.emplace(name, static_cast<int>(schema.names.size()));
+  schema.names.push_back(std::move(name));
+}
+
+// CollectKeys with nested objects' keys as "outer.inner" (one level).
+void CollectFlattenedKeys(simdjson::dom::object record, Schema& schema, NameIndex& columns) {
+  for (auto field : record) {
+    simdjson::dom::object inner;
+    if (field.value.get_object().get(inner) == simdjson::SUCCESS) {
+      for (auto sub : inner) AddColumn(std::string(field.key) + "." + std::string(sub.key), schema, columns);
+    } else {
+      AddColumn(std::string(field.key), schema, columns);
+    }
+  }
+}
+
+// AddKeyedRow with nested objects' values under "outer.inner".
+void AddFlattenedRow(RowAssembler& rows, simdjson::dom::object record, const NameIndex& columns,
+                     core::ColumnBatch& batch, std::string& key) {
+  rows.AddRow();
+  for (auto field : record) {
+    simdjson::dom::object inner;
+    if (field.value.get_object().get(inner) == simdjson::SUCCESS) {
+      for (auto sub : inner) {
+        key.assign(field.key).append(".").append(sub.key);
+        auto it = columns.find(key);
+        if (it == columns.end()) continue;
+        int out = rows.OutputOf(static_cast<size_t>(it->second));
+        if (out >= 0) rows.Set(out, ToCell(sub.value, batch, false));
+      }
+      continue;
+    }
+    auto it = columns.find(field.key);
+    if (it == columns.end()) continue;
+    int out = rows.OutputOf(static_cast<size_t>(it->second));
+    if (out >= 0) rows.Set(out, ToCell(field.value, batch, false));
+  }
+}
+
 bool IsIntegerText(std::string_view s) {
   if (!s.empty() && s.front() == '-') s.remove_prefix(1);
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -1024,7 +1091,12 @@ class JsonLinesReader : public SequentialReader {
     uint64_t line_number = 0, offset = 0;
     while (rows_.rows() < max_rows && NextLine(line, line_number, offset)) {
       simdjson::dom::element value = Parse(line, line_number, offset);
-      if (value.type() == element_type::OBJECT) {
+      if (eve_) {
+        if (value.type() != element_type::OBJECT) Mismatch(line_number, offset, TypeName(value.type()), "objects");
+        if (!IsEveFlow(AsObject(value))) continue;  // alerts, dns, http, ...: not flows
+        ++eve_flows_;
+        AddFlattenedRow(rows_, AsObject(value), column_index_, batch, key_);
+      } else if (value.type() == element_type::OBJECT) {
         if (positional_) Mismatch(line_number, offset, "an object", "arrays");
         AddKeyedRow(rows_, AsObject(value), column_index_, batch, false);
       } else {
@@ -1035,6 +1107,10 @@ class JsonLinesReader : public SequentialReader {
     }
     rows_.Finish(batch);
     rows_done_ += batch.num_rows;
+    if (batch.num_rows == 0 && eve_ && eve_flows_ == 0) {
+      throw core::InputError(name_ + ": a Suricata eve.json without flow records; botrecon reads its flow records "
+                             "(event_type \"flow\"): enable the flow type of the eve-log output in suricata.yaml");
+    }
     return batch.num_rows > 0;
   }
 
@@ -1058,9 +1134,17 @@ class JsonLinesReader : public SequentialReader {
       simdjson::dom::element value = Parse(line, line_number, offset);
       if (first) {
         positional_ = value.type() == element_type::ARRAY;
+        eve_ = !positional_ && IsEveRecord(AsObject(value));
+        if (eve_) {
+          for (const char* name : kEveFlowColumns) AddColumn(name, schema_, column_index_);
+        }
         first = false;
       }
-      if (value.type() == element_type::OBJECT) {
+      if (eve_) {
+        if (value.type() == element_type::OBJECT && IsEveFlow(AsObject(value))) {
+          CollectFlattenedKeys(AsObject(value), schema_, column_index_);
+        }
+      } else if (value.type() == element_type::OBJECT) {
         if (positional_) Mismatch(line_number, offset, "an object", "arrays");
         CollectKeys(AsObject(value), schema_, column_index_);
       } else {
@@ -1152,6 +1236,9 @@ class JsonLinesReader : public SequentialReader {
   std::string window_text_;
   size_t window_pos_ = 0;
   bool window_done_ = false;
+  bool eve_ = false;         // Suricata eve.json: only its flow records are rows
+  uint64_t eve_flows_ = 0;   // flow records read
+  std::string key_;          // scratch for "outer.inner" names
 };
 
 }  // namespace

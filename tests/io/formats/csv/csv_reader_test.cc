@@ -171,5 +171,57 @@ TEST(CsvReader, RepeatedHeaderAndNfdumpSummaryAreNotData) {
   EXPECT_EQ(got, (std::vector<std::string>{"10.0.0.1", "10.0.0.3"}));
 }
 
+TEST(CsvSeparator, DetectedFromTheHeaderAndTheLinesAfterIt) {
+  EXPECT_EQ(DetectSeparator("a,b,c\n1,2,3\n"), ',');
+  EXPECT_EQ(DetectSeparator("a;b;c\n1;2;3\n"), ';');
+  EXPECT_EQ(DetectSeparator("a\tb\tc\r\n1\t2\t3\r\n"), '\t');
+  EXPECT_EQ(DetectSeparator("a|b|c\n1|2|3\n"), '|');
+  // Decimal commas in the data, semicolons between fields.
+  EXPECT_EQ(DetectSeparator("a;b;c\n1,5;2,25;3\n4,5;6;7\n"), ';');
+  // A name holding a comma: the separator the data lines agree with wins.
+  EXPECT_EQ(DetectSeparator("a,x;b;c\n1;2;3\n4;5;6\n"), ';');
+  // Separators inside quotes do not count.
+  EXPECT_EQ(DetectSeparator("\"a;b\",\"c;d\"\n1,2\n"), ',');
+  // pandas' unnamed index: one field more in the rows than in the header.
+  EXPECT_EQ(DetectSeparator("a|b\n0|1|2\n1|3|4\n"), '|');
+  // A header alone: the separator it has most of; none: comma.
+  EXPECT_EQ(DetectSeparator("a;b;c,d"), ';');
+  EXPECT_EQ(DetectSeparator("abc\n1\n"), ',');
+  EXPECT_EQ(DetectSeparator(""), ',');
+}
+
+TEST(CsvSeparator, EverySeparatorReadsTheSameTable) {
+  for (char sep : {',', ';', '\t', '|'}) {
+    SCOPED_TRACE(std::string(1, sep));
+    std::string text = "a,b,c\n\"x,1\",2,3\n4,\"5\"\"\",6\n";
+    for (char& c : text) {
+      if (c == ',' && sep != ',') c = sep;
+    }
+    // The quoted comma stays a comma in the value when the separator is another.
+    Table t = ReadAll(text, {0, 1, 2});
+    ASSERT_EQ(t.schema.names, (std::vector<std::string>{"a", "b", "c"}));
+    ASSERT_EQ(t.rows.size(), 2u);
+    EXPECT_EQ(t.rows[0][0], sep == ',' ? "x,1" : std::string("x") + sep + "1");
+    EXPECT_EQ(t.rows[1], (std::vector<std::string>{"4", "5\"", "6"}));
+  }
+}
+
+TEST(CsvSeparator, GivenSeparatorOverridesDetection) {
+  ReaderOptions options;
+  options.separator = ';';
+  Table t = ReadAll("a,b;c\n1,2;3\n", {0, 1}, options);
+  EXPECT_EQ(t.schema.names, (std::vector<std::string>{"a,b", "c"}));
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"1,2", "3"}));
+  options.separator = '|';
+  EXPECT_EQ(ReadAll("a,b;c\n1,2;3\n", {0}, options).schema.names, (std::vector<std::string>{"a,b;c"}));
+}
+
+TEST(CsvReader, ZeekPathIsInTheSchema) {
+  std::string text = "#separator \\x09\n#path\tdns\n#fields\tts\tquery\n1.5\texample.com\n";
+  auto reader = OpenCsvReader(ByteStream::FromString("dns.log", text), {});
+  EXPECT_EQ(reader->schema().zeek_path, "dns");
+  EXPECT_EQ(reader->schema().names, (std::vector<std::string>{"ts", "query"}));
+}
+
 }  // namespace
 }  // namespace botrecon::io

@@ -136,6 +136,55 @@ TEST(JsonReader, JsonLinesFromAStream) {
   ExpectSmallFrame(ReadAll(*reader));
 }
 
+TEST(JsonReader, SuricataEveReadsFlowRecordsOnly) {
+  const std::string text =
+      R"({"timestamp":"2021-06-06T15:59:46.4+0200","event_type":"alert","src_ip":"1.1.1.1","src_port":1,"dest_ip":"2.2.2.2","dest_port":445,"proto":"TCP","flow":{"bytes_toserver":60}})"
+      "\n"
+      R"({"timestamp":"2021-06-06T15:57:37.2+0200","event_type":"flow","src_ip":"192.168.1.132","src_port":1900,"dest_ip":"192.168.1.129","dest_port":44232,"proto":"UDP","flow":{"pkts_toserver":12,"pkts_toclient":0,"bytes_toserver":4056,"bytes_toclient":0,"start":"2021-06-06T16:38:55.855844+0200","age":1,"state":"new"},"tcp":{"tcp_flags":"1b"}})"
+      "\n"
+      R"({"timestamp":"2021-06-06T15:58:00.0+0200","event_type":"dns","src_ip":"3.3.3.3","dns":{"rrname":"x"}})"
+      "\n"
+      R"({"timestamp":"2021-06-06T15:59:00.0+0200","event_type":"flow","src_ip":"10.0.0.5","src_port":5,"dest_ip":"10.0.0.6","dest_port":6,"proto":"TCP","flow":{"bytes_toserver":1,"bytes_toclient":2,"age":0,"state":"closed"}})"
+      "\n";
+  auto reader = OpenString("eve.json", text);
+  const auto& names = reader->schema().names;
+  auto column = [&](const char* name) {
+    auto it = std::find(names.begin(), names.end(), name);
+    EXPECT_NE(it, names.end()) << name;
+    return static_cast<int>(it - names.begin());
+  };
+  std::vector<int> projection = {column("src_ip"), column("flow.bytes_toclient"), column("flow.state"),
+                                 column("tcp.tcp_flags")};
+  EXPECT_EQ(std::count(names.begin(), names.end(), "dns.rrname"), 0);  // keys of other events are not columns
+  ReadResult got = ReadAll(*reader, projection);
+  ASSERT_EQ(got.num_rows, 2u);
+  EXPECT_EQ(got.columns[0].text, (std::vector<std::string>{"192.168.1.132", "10.0.0.5"}));
+  EXPECT_EQ(got.columns[1].numbers, (std::vector<double>{0, 2}));
+  EXPECT_EQ(got.columns[2].text, (std::vector<std::string>{"new", "closed"}));
+  EXPECT_EQ(got.columns[3].text, (std::vector<std::string>{"1b", ""}));
+  EXPECT_EQ(got.lines, (std::vector<uint64_t>{2, 4}));
+}
+
+TEST(JsonReader, SuricataEveWithoutFlowRecordsSaysSo) {
+  const std::string text =
+      R"({"timestamp":"2021-06-06T15:59:46+0200","event_type":"alert","src_ip":"1.1.1.1"})"
+      "\n"
+      R"({"timestamp":"2021-06-06T15:59:47+0200","event_type":"dns","src_ip":"1.1.1.1"})"
+      "\n";
+  auto reader = OpenString("eve.json", text);
+  // The flow columns are there, so the column resolution passes; reading says what is wrong.
+  const auto& names = reader->schema().names;
+  EXPECT_NE(std::find(names.begin(), names.end(), "flow.bytes_toserver"), names.end());
+  try {
+    ReadAll(*reader);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "eve.json: a Suricata eve.json without flow records; botrecon reads its flow records (event_type "
+                 "\"flow\"): enable the flow type of the eve-log output in suricata.yaml");
+  }
+}
+
 TEST(JsonReader, ProjectionPicksColumnsInOrder) {
   auto reader = OpenReader(kFixtures + "small_columns.json", std::nullopt);
   ReadResult got = ReadAll(*reader, {6, 0});
