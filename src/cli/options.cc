@@ -20,7 +20,8 @@ namespace {
 constexpr const char* kUsage =
     "Usage: botrecon [OPTIONS] INPUT_FILE [OUTPUT_FILE]\n"
     "       botrecon [OPTIONS] -o OUTPUT_FILE INPUT... \n"
-    "       botrecon train|evaluate|explain ...   (botrecon COMMAND -h)\n";
+    "       botrecon train|evaluate|explain ...\n"
+    "(botrecon train -h, botrecon evaluate -h, botrecon explain -h for the commands)\n";
 
 constexpr const char* kDescription =
     "Finds botnet-infected hosts in network flows: every flow is scored by a\n"

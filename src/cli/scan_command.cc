@@ -258,7 +258,9 @@ int RunScanCommand(const ScanArgs& original_args) {
   // Decided before reading: a run that may not write its output reads nothing.
   const report::OutputTarget target =
       report::OutputTarget::Open({args.output, args.output_explicit, args.force}, args.inputs);
-  if (!args.silent) std::fprintf(stderr, "%s\n", StartLine().c_str());
+  // The start line is for people watching a terminal; on a pipe or a file,
+  // stderr keeps only warnings, the summary and errors (one line each).
+  if (!args.silent && isatty(STDERR_FILENO)) std::fprintf(stderr, "%s\n", StartLine().c_str());
   std::unique_ptr<filter::AddressFilter> address_filter;
   if (!args.ranges.empty()) {
     address_filter = std::make_unique<filter::AddressFilter>(filter::AddressFilter::FromEntries(args.ranges));

@@ -1,5 +1,7 @@
 #include "pipeline/flow_source.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -172,7 +174,15 @@ bool FlowSource::Next(SourceBatch& batch) {
   for (;;) {
     if (!current_) {
       if (next_input_ >= options_.inputs.size()) return false;
-      current_ = Open(options_.inputs[next_input_++]);
+      const SourceInput& input = options_.inputs[next_input_++];
+      struct stat st {};
+      if (input.path != "-" && stat(input.path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+        // An empty file holds no flows (and no header to check): counted, not an error.
+        tallies_.emplace_back().name = input.path;
+        if (options_.labels) label_sources_.push_back(LabelSource::kNone);
+        continue;
+      }
+      current_ = Open(input);
     }
     batch.chunk = current_->reader->NextChunk();
     if (batch.chunk) break;

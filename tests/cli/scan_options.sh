@@ -16,12 +16,16 @@ run -s "$TEST"
 expect_rc 0 "silent run"
 expect_eq "$OUT$ERR" "" "silent mode prints nothing"
 
-# Start line and table or 'no hosts' message without an output file.
+# Start line (stderr, on a terminal only) and table or 'no hosts' message
+# without an output file; the summary line on stderr.
 run "$TEST"
 expect_rc 0 "console run"
-echo "$OUT" | head -1 | grep -Eq '^\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\] BotRecon starting$' \
-  && pass || fail "start line format: $(echo "$OUT" | head -1)"
-expect_eq "$(echo "$OUT" | sed -n 2p)" "" "blank line after the start line"
+expect_eq "$(echo "$OUT" | head -1 | sed "s/^ *//")" "Host  Mean Score  Flow Count  Evidence" "stdout holds only the table"
+expect_eq "$(echo "$ERR" | grep -c 'BotRecon starting')" "0" "no start line when stderr is not a terminal"
+expect_eq "$(echo "$ERR" | grep -c '^Summary: 1 file, 5,000 rows read, 1,739 hosts scored, ')" "1" "summary line on stderr"
+TTY_OUT=$(script -qec "$(printf '%q ' "$BOTRECON" -y "$TEST")" /dev/null | tr -d '\r')
+echo "$TTY_OUT" | head -1 | grep -Eq '^\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\] BotRecon starting$' \
+  && pass || fail "start line format on a terminal: $(echo "$TTY_OUT" | head -1)"
 case "$OUT" in
   *"Host  Mean Score  Flow Count"* | *"No hosts were found to be infected."*) pass ;;
   *) fail "table or no-hosts message: $OUT" ;;
@@ -98,7 +102,10 @@ expect_contains "$ERR" "Read 5000 rows" "-v counts rows"
 # JSON Lines for SIEM pipelines: one object per host, same hosts as the CSV.
 run -y --jsonl --threshold -1 "$TEST"
 expect_rc 0 "--jsonl"
-expect_eq "$(echo "$OUT" | wc -l)" "1739" "--jsonl: one line per host, no start line"
+expect_eq "$(echo "$OUT" | wc -l)" "1740" "--jsonl: one line per host and a summary record"
+expect_eq "$(echo "$OUT" | tail -1 | python3 -c 'import json, sys; s = json.load(sys.stdin)["summary"]; print(s["files"], s["rows_read"], s["hosts_scored"], s["hosts_reported"])')" \
+  "1 5000 1739 1739" "--jsonl: the summary record counts files, rows, hosts scored and reported"
+OUT=$(echo "$OUT" | head -n -1)
 echo "$OUT" | python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin]' && pass || fail "--jsonl lines are JSON"
 expect_eq "$(echo "$OUT" | python3 -c 'import json, sys; [print(json.loads(l)["host"]) for l in sys.stdin]' | sort | tr '\n' ' ' | sed 's/ $//' | md5sum)" \
   "$(hosts_of "$TMP/all.csv" | md5sum)" "--jsonl lists the same hosts as the CSV"
