@@ -55,9 +55,11 @@ void ByteProgress::Finish() {
 }
 
 void ByteProgress::Draw(double seconds) {
-  const double rate = seconds > 0 ? static_cast<double>(bytes_) / seconds : 0;
-  std::fprintf(stderr, "\rReading  %s  %s/s  %llu rows  %.1fs   ", FormatBytes(static_cast<double>(bytes_)).c_str(),
-               FormatBytes(rate).c_str(), static_cast<unsigned long long>(rows_), seconds);
+  // The rate only once it means something (the first chunk arrives at once).
+  const std::string rate =
+      seconds >= 0.2 ? FormatBytes(static_cast<double>(bytes_) / seconds) + "/s" : std::string("-");
+  std::fprintf(stderr, "\rReading  %s  %s  %llu rows  %.1fs   ", FormatBytes(static_cast<double>(bytes_)).c_str(),
+               rate.c_str(), static_cast<unsigned long long>(rows_), seconds);
   std::fflush(stderr);
 }
 

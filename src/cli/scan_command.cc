@@ -139,8 +139,12 @@ void ReportCounts(const ScanArgs& args, const pipeline::ScanResult& result, cons
   log("Read " + std::to_string(result.rows_read) + " rows; " + std::to_string(result.rows_evaluated) +
       " evaluated; " + std::to_string(result.hosts_evaluated) + " hosts");
   if (result.bad_rows_skipped > 0 && !args.silent) {
-    std::fprintf(stderr, "Warning: skipped %llu rows that could not be parsed; the first: %s\n",
-                 static_cast<unsigned long long>(result.bad_rows_skipped), result.first_bad_row.c_str());
+    const uint64_t seen = result.rows_read + result.bad_rows_skipped;
+    const double percent = seen > 0 ? 100.0 * static_cast<double>(result.bad_rows_skipped) / static_cast<double>(seen) : 0;
+    std::fprintf(stderr, "Warning: skipped %llu rows (%.3g %% of the input) that could not be parsed%s; the first: %s\n",
+                 static_cast<unsigned long long>(result.bad_rows_skipped), percent,
+                 percent >= 10 ? ": the results leave them out — check the export" : "",
+                 core::Printable(result.first_bad_row).c_str());
   }
   for (const auto& [name, rows] : result.input_rows) {
     if (rows == 0 && !args.silent) std::fprintf(stderr, "Warning: %s: no flows\n", core::Printable(name).c_str());

@@ -57,6 +57,13 @@ expect_rc 0 "a capture and an empty file"
 expect_contains "$ERR" "header-only.csv: no flows" "the empty one is named"
 expect_eq "$(wc -l < "$TMP/two.out")" "1740" "the other one is scanned"
 
+# --- A large share of bad rows skipped is called out (ra without -n prints port names).
+run -y --skip-bad-rows "$FIXTURES/columns/ra_service_names.csv"
+expect_rc 0 "--skip-bad-rows on service-name ports"
+expect_contains "$ERR" "could not be parsed: the results leave them out — check the export; the first:" \
+  "a large share of skipped rows is called out"
+expect_contains "$ERR" "is a service name" "and the first skipped row says why"
+
 # --- The summary: how close the top host came when nothing is reported.
 run --detect model --threshold 1.5 "$TEST"
 expect_rc 0 "nothing reported"
@@ -103,7 +110,7 @@ expect_rc 2 "-b 5 without a type"
 if command -v script > /dev/null; then
   PROG=$(script -qec "$(printf '%q ' sh -c 'cat "$1" | "$0" -y -b 5% -' "$BOTRECON" "$TEST")" /dev/null | tr '\r' '\n')
   expect_contains "$PROG" "Reading  " "stdin on a terminal: a progress line"
-  echo "$PROG" | grep -Eq 'Reading  [0-9.]+ [KM]?B  [0-9.]+ [KMG]?B/s  [0-9]+ rows' && pass || fail "progress line shape: $PROG"
+  echo "$PROG" | grep -Eq 'Reading  [0-9.]+ [KM]?B  ([0-9.]+ [KMG]?B/s|-)  [0-9]+ rows' && pass || fail "progress line shape: $PROG"
   echo "$PROG" | grep -Eq 'Reading .* 5000 rows' && pass || fail "the last progress line counts every row"
 fi
 
