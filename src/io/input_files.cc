@@ -1,7 +1,6 @@
 #include "io/input_files.h"
 
 #include <algorithm>
-#include <array>
 #include <filesystem>
 #include <string_view>
 #include <system_error>
@@ -9,37 +8,30 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/input.h"
+#include "io/reader.h"
 
 namespace botrecon::io {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 23> kFlowExtensions{
-    ".csv",  ".tsv",    ".binetflow", ".txt",   ".log",  ".json",    ".jsonl", ".ndjson",
-    ".parquet", ".parq", ".feather",  ".arrow", ".ipc",  ".pkl",     ".pickle", ".dta",
-    ".xlsx", ".xlsm",   ".fwf",       ".pcap",  ".pcapng", ".argus", ".cap"};
-
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Signatures of binary flow files and captures.
-bool KnownSignature(std::string_view h) {
-  auto starts = [&](std::string_view magic) { return h.substr(0, magic.size()) == magic; };
-  return starts("PAR1") || starts("ARROW1") || starts("FEA1") || starts(std::string_view("PK\x03\x04", 4)) ||
-         starts("<stata_dta>") || starts("\xd4\xc3\xb2\xa1") || starts("\xa1\xb2\xc3\xd4") ||
-         starts("\x4d\x3c\xb2\xa1") || starts("\xa1\xb2\x3c\x4d") || starts(std::string_view("\x0a\x0d\x0d\x0a", 4)) ||
-         starts("\x0c\xa5");  // nfdump's file magic 0xA50C, little endian
-}
-
-// The value of a Zeek log's "#path" header line, if any.
+// The log type of a Zeek log: its "#path" header line (TSV) or the "_path"
+// of its first record (JSON); empty if neither.
 std::string ZeekPath(std::string_view head) {
-  size_t pos = head.find("#path");
-  if (pos == std::string_view::npos) return {};
-  std::string_view rest = head.substr(pos + 5);
-  size_t end = rest.find('\n');
-  return std::string(core::TrimBlank(rest.substr(0, end)));
+  if (size_t pos = head.find("#path"); pos != std::string_view::npos) {
+    std::string_view rest = head.substr(pos + 5);
+    return std::string(core::TrimBlank(rest.substr(0, rest.find('\n'))));
+  }
+  constexpr std::string_view kJsonKey = "\"_path\":\"";
+  if (size_t pos = head.find(kJsonKey); pos != std::string_view::npos) {
+    std::string_view rest = head.substr(pos + kJsonKey.size());
+    return std::string(rest.substr(0, rest.find('"')));
+  }
+  return {};
 }
 
 }  // namespace
@@ -55,7 +47,7 @@ std::string NotAFlowFile(const std::string& path) {
   }
   std::string head;
   try {
-    head = PeekFile(path, 4096);
+    head = std::string(OpenInputStream(path)->Peek(4096));  // decompressed, for rotated logs (.log.gz)
   } catch (const core::Error& e) {
     return e.what();
   }
@@ -63,11 +55,15 @@ std::string NotAFlowFile(const std::string& path) {
   if (EndsWith(lower, ".log")) {
     const std::string zeek_path = ZeekPath(head);
     if (!zeek_path.empty() && zeek_path != "conn") return "a Zeek " + zeek_path + " log (flows are in conn.log)";
+    // A JSON Zeek log without "_path": conn records always carry conn_state.
+    const std::string_view first = std::string_view(head).substr(0, head.find('\n'));
+    if (zeek_path.empty() && !first.empty() && first.front() == '{' &&
+        first.find("\"id.orig_h\"") != std::string_view::npos && first.find("\"conn_state\"") == std::string_view::npos) {
+      return "a Zeek log other than conn.log (no conn_state)";
+    }
   }
-  for (std::string_view ext : kFlowExtensions) {
-    if (EndsWith(lower, ext)) return {};
-  }
-  if (KnownSignature(head)) return {};
+  if (EndsWith(lower, ".log")) return {};  // Zeek conn.log (TSV or JSON)
+  if (RecognizeInputType(path, head)) return {};
   return "not a flow file (unknown name and contents)";
 }
 

@@ -56,11 +56,11 @@ bool LooksFixedWidth(std::string_view head) {
   return line.find("  ") != std::string_view::npos;
 }
 
-// Detects the type of the input whose first (decompressed) bytes are `head`:
-// binary formats by their magic bytes, then the extension (after any
-// compression suffix; nfdump's nfcapd.* names), then the content (json, fixed
-// width); csv by default.
-InputType DetectType(const std::string& path, std::string_view head) {
+// The type the first (decompressed) bytes `head` or the name of `path` give
+// for sure: binary formats and captures by their magic bytes, then the
+// extension (after any compression suffix; nfdump's nfcapd.* names). `.txt`
+// (csv or fixed width, told apart by the content) counts only if `txt_known`.
+std::optional<InputType> TypeFromSignatureOrName(const std::string& path, std::string_view head, bool txt_known) {
   std::string_view h = head;
   if (auto capture = DetectCaptureType(h)) return *capture;
   if (h.substr(0, 4) == "PAR1") return InputType::kParquet;
@@ -84,10 +84,18 @@ InputType DetectType(const std::string& path, std::string_view head) {
   for (const auto& entry : kTypes) {
     for (const char* ext : entry.extensions) {
       if (ext == nullptr || !EndsWith(lower, ext)) continue;
-      if (std::string_view(ext) == ".txt") continue;  // csv or fixed width: decided by the content
+      if (std::string_view(ext) == ".txt" && !txt_known) continue;
       return entry.type;
     }
   }
+  return std::nullopt;
+}
+
+// Detects the type of the input whose first (decompressed) bytes are `head`:
+// signature and name first, then the content (json, fixed width); csv by default.
+InputType DetectType(const std::string& path, std::string_view head) {
+  if (auto type = TypeFromSignatureOrName(path, head, false)) return *type;
+  std::string_view h = head;
   size_t first = h.find_first_not_of(" \t\r\n");
   if (h.substr(0, 3) == "\xEF\xBB\xBF") first = h.find_first_not_of(" \t\r\n", 3);
   if (first != std::string_view::npos && (h[first] == '{' || h[first] == '[')) return InputType::kJson;
@@ -137,6 +145,10 @@ std::unique_ptr<Reader> OpenFromStream(std::unique_ptr<PeekableStream> stream, I
 }
 
 }  // namespace
+
+std::optional<InputType> RecognizeInputType(const std::string& path, std::string_view head) {
+  return TypeFromSignatureOrName(path, head, true);
+}
 
 std::optional<InputType> ParseInputType(const std::string& name) {
   std::string lower = core::AsciiLower(name);

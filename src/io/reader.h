@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/column_batch.h"
@@ -109,6 +110,11 @@ enum class InputType { kCsv, kFeather, kFwf, kStata, kJson, kPickle, kParquet, k
 // Parses "csv", "feather", ... (case-insensitive). nullopt if unknown.
 std::optional<InputType> ParseInputType(const std::string& name);
 const char* InputTypeName(InputType type);
+
+// The type of a file known for sure from its first (decompressed) bytes
+// `head` or its name (magic bytes, extension, nfcapd.*); nullopt when only
+// the content could tell (used to pick the flow files of a directory).
+std::optional<InputType> RecognizeInputType(const std::string& path, std::string_view head);
 
 // Opens `path` ("-" is stdin) as `type`; with no type, detects it from the
 // extension and the first bytes (csv by default).
