@@ -133,4 +133,12 @@ run -V
 expect_rc 0 "-V"
 expect_contains "$OUT" "build, " "-V names the build"
 for m in rforest svm rforest-experimental; do expect_contains "$OUT" "  $m: " "-V lists $m"; done
+# The README documents every option of every command.
+README=$FIXTURES/../../README.md
+for cmd in "" train evaluate explain; do
+  # shellcheck disable=SC2086
+  for opt in $("$BOTRECON" $cmd --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
+    grep -qF -- "$opt" "$README" && pass || fail "README does not mention ${cmd:-scan}'s $opt"
+  done
+done
 finish
